@@ -1,0 +1,97 @@
+"""Background jobs: created in a request, run by a Celery worker, progress visible in pages.
+
+Each kind of job has a handler registered with :func:`job_handler`. A worker claims the job with a
+conditional UPDATE, so a duplicate delivery runs it once, and a job whose worker died (its heartbeat
+went stale) is claimed again when the broker redelivers it (``task_acks_late``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from review.models import Job, JobStatus, Review
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=2)
+Progress = Callable[[int, int, str], None]
+Handler = Callable[[Job, Progress], dict[str, Any]]
+HANDLERS: dict[str, Handler] = {}
+
+
+class JobError(Exception):
+    """A job failed for a reason the user should read (shown in the page as is)."""
+
+
+def job_handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that runs jobs of ``kind``; it returns the job's JSON result."""
+
+    def register(func: Handler) -> Handler:
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def job_start(*, kind: str, review: Review | None, user: Any, params: dict[str, Any] | None = None) -> Job:
+    """Create a queued job and send it to the workers once the transaction commits."""
+    if kind not in HANDLERS:
+        raise ValueError(f"Unknown job kind {kind!r}; known: {', '.join(sorted(HANDLERS))}.")
+    job = Job.objects.create(kind=kind, review=review, created_by=user, params=params or {})
+    from review.tasks import run_job
+
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+def job_claim(job_id: int) -> Job | None:
+    """Mark the job running if it is queued or its worker died; return it, or None if taken."""
+    now = timezone.now()
+    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    claimed = Job.objects.filter(claimable, pk=job_id).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
+    return Job.objects.get(pk=job_id) if claimed else None
+
+
+def job_progress(job_id: int) -> Progress:
+    """Return a callback that records progress (done, total, message) and beats the heartbeat."""
+
+    def report(done: int, total: int, message: str = "") -> None:
+        Job.objects.filter(pk=job_id).update(
+            progress=done, total=total, message=message, heartbeat_at=timezone.now()
+        )
+
+    return report
+
+
+def job_run(job_id: int) -> None:
+    """Claim and run one job, recording its result or its failure."""
+    job = job_claim(job_id)
+    if job is None:
+        log.info("job %s already taken or finished", job_id)
+        return
+    try:
+        result = HANDLERS[job.kind](job, job_progress(job.pk))
+    except JobError as exc:
+        _finish(job.pk, JobStatus.FAILED, message=str(exc))
+        return
+    except Exception as exc:  # the page must say the job failed, whatever the reason; the log keeps the trace
+        log.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish(job.pk, JobStatus.FAILED, message=f"Unexpected error: {exc}")
+        raise
+    _finish(job.pk, JobStatus.DONE, result=result)
+
+
+def _finish(job_id: int, status: JobStatus, message: str = "", result: dict[str, Any] | None = None) -> None:
+    fields: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "result": result}
+    if message or status == JobStatus.FAILED:
+        fields["message"] = message
+    Job.objects.filter(pk=job_id).update(**fields)

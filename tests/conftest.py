@@ -1,0 +1,78 @@
+"""The shared cast: one review with a lead, a reviewer, an extractor, a viewer; and an outsider."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need_service(available: bool, reason: str) -> None:
+    """Skip the test when a service is missing, or fail when REQUIRE_SERVICES=1 (CI)."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(request, tmp_path):
+    """Every test writes uploads and job files into its own folder and runs tasks eagerly.
+
+    Tests of analysis/stats and analysis/plots run without Django (``-p no:django``): skip then.
+    """
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@dataclass
+class Cast:
+    review: object
+    lead: object
+    reviewer: object
+    extractor: object
+    viewer: object
+    outsider: object
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    from tests.factories import MembershipFactory, ReviewFactory, UserFactory
+
+    review = ReviewFactory()
+    lead, reviewer, extractor, viewer, outsider = (
+        UserFactory(username=name) for name in ("lead", "reviewer", "extractor", "viewer", "outsider")
+    )
+    MembershipFactory(review=review, user=lead, is_lead=True)
+    MembershipFactory(review=review, user=reviewer, is_reviewer=True)
+    MembershipFactory(review=review, user=extractor, is_extractor=True)
+    MembershipFactory(review=review, user=viewer, is_viewer=True)
+    return Cast(review, lead, reviewer, extractor, viewer, outsider)
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a function that logs the test client in as a user and returns it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
