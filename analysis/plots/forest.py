@@ -32,6 +32,8 @@ def _table_axes(figure: Figure, geometry: ForestGeometry) -> Axes:
     ax.set_xlim(0.0, geometry.width)
     ax.set_ylim(geometry.height, 0.0)
     ax.set_axis_off()
+    # An invisible background keeps the tight bounding box of saved files to the drawn content.
+    ax.patch.set_visible(False)
     return ax
 
 

@@ -18,7 +18,7 @@ MARGIN = 0.12
 HEADER_ROWS = 2
 PLOT_WIDTH = 2.4
 # Room under the last row for the tick marks, tick labels and the two "Favours" labels.
-AXIS_BLOCK = 0.7
+AXIS_BLOCK = 0.55
 MAX_LABEL_WIDTH = 3.2
 ELLIPSIS = "…"
 

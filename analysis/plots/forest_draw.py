@@ -22,7 +22,7 @@ STUDY_COLOUR = "#1f5fa8"
 LINE_COLOUR = "black"
 LINE_WIDTH = 0.8
 # The heaviest study's square is this tall (points); the others shrink so that area tracks weight.
-MAX_SQUARE_SIDE = ROW_HEIGHT * POINTS_PER_INCH * 0.85
+MAX_SQUARE_SIDE = ROW_HEIGHT * POINTS_PER_INCH * 0.65
 # Tiny weights still get a visible square (RevMan does the same).
 MIN_SQUARE_SIDE = 2.5
 DIAMOND_HEIGHT = ROW_HEIGHT * 0.7

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import MetaAnalysisInputError
@@ -167,4 +167,4 @@ def _trimfill(value: object) -> TrimFillSpec:
     return TrimFillSpec(**value)
 
 
-__all__ = ["ModelSpec", "TrimFillSpec", "field"]
+__all__ = ["ModelSpec", "TrimFillSpec"]
