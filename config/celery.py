@@ -4,32 +4,36 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from celery import Celery
 from celery.signals import worker_init
 
+from django.core.exceptions import ImproperlyConfigured
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def _settings_or_exit() -> None:
+    """Load the settings now, so a bad environment value ends any command with one clear line."""
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (touching it loads and validates the settings)
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(2) from None
+
+
+_settings_or_exit()
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def ensure_broker_folders() -> None:
-    """Create the embedded broker's folders (kombu's filesystem transport does not)."""
-    from django.conf import settings
-
-    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
-        if key in options:
-            Path(str(options[key])).mkdir(parents=True, exist_ok=True)
-
-
 @worker_init.connect
 def _check_broker(sender: object = None, **_: object) -> None:
     """Fail a worker's start with one clear line when its broker cannot be reached."""
-    ensure_broker_folders()
     try:
         with app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)

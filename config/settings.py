@@ -21,8 +21,8 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_URL = check_database_url(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else ""
+REDIS_URL = check_redis_url(os.environ["REDIS_URL"]) if os.environ.get("REDIS_URL") else ""
 SERVED_MODE = bool(DATABASE_URL)
 
 
@@ -101,7 +101,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 def _databases() -> dict[str, dict[str, object]]:
     if DATABASE_URL:
-        db = dj_database_url.parse(check_database_url(DATABASE_URL), conn_max_age=60)
+        db = dj_database_url.parse(DATABASE_URL, conn_max_age=60)
         if db["ENGINE"].endswith("sqlite3"):
             db.setdefault("OPTIONS", {}).update(_SQLITE_OPTIONS)
         return {"default": db}
@@ -130,6 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["review.auth.RefuseDemoWithoutDebugBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -142,6 +143,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -192,7 +194,7 @@ NCBI_BASE_URL = os.environ.get("NCBI_BASE_URL", "https://eutils.ncbi.nlm.nih.gov
 # Celery: the embedded filesystem broker by default, Redis in served mode.
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
-    CELERY_BROKER_URL = check_redis_url(REDIS_URL)
+    CELERY_BROKER_URL = REDIS_URL
     # Longer than the longest task, so an unacknowledged task is not redelivered while it still runs.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 6 * 3600}
 else:
@@ -203,6 +205,9 @@ else:
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
     }
+    # kombu's filesystem transport does not create its folders; web and worker both need them.
+    for _folder in ("queue", "processed"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
