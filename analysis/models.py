@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""Analysis specifications and stored runs (DESIGN.md); the engine itself is analysis/stats."""

@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""Studies, extraction forms and risk of bias (DESIGN.md); their models arrive with the extraction issue."""

@@ -25,11 +25,9 @@ def audit_export(job: Job, progress: Progress) -> dict[str, int]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(AUDIT_COLUMNS)
-    done = 0
     progress(0, total, "Writing the audit log")
-    for event in events.iterator(chunk_size=CHUNK):
+    for done, event in enumerate(events.iterator(chunk_size=CHUNK), start=1):
         writer.writerow([safe_cell(v) for v in _audit_row(event)])
-        done += 1
         if done % CHUNK == 0:
             progress(done, total, "Writing the audit log")
     name = f"audit-{job.review.slug if job.review else 'all'}-{job.pk}.csv"

@@ -14,7 +14,8 @@ def test_lead_adds_a_member_by_email(cast, client_for):
     """The members page adds a user found by email with the chosen roles."""
     newcomer = UserFactory(username="newcomer", email="new@example.org")
     response = client_for(cast.lead).post(
-        f"/reviews/{cast.review.slug}/members/add/", {"identifier": "NEW@example.org", "roles": ["reviewer", "extractor"]}
+        f"/reviews/{cast.review.slug}/members/add/",
+        {"identifier": "NEW@example.org", "roles": ["reviewer", "extractor"]},
     )
     assert response.status_code == 302
     member = Membership.objects.get(review=cast.review, user=newcomer)

@@ -39,7 +39,8 @@ def test_protocol_edit_is_audited_and_escaped(cast, client_for):
     """A lead's protocol change is logged with before/after, and markup typed in is shown as text."""
     client = client_for(cast.lead)
     client.post(f"/reviews/{cast.review.slug}/protocol/edit/", {
-        "title": cast.review.title, "question": "<script>alert(1)</script>", "exclusion_reasons": "Wrong design\nNo RCT",
+        "title": cast.review.title, "question": "<script>alert(1)</script>",
+        "exclusion_reasons": "Wrong design\nNo RCT",
     })
     event = AuditEvent.objects.filter(action="review.protocol").latest("id")
     assert event.after["question"] == "<script>alert(1)</script>"

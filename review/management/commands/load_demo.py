@@ -32,7 +32,8 @@ class Command(BaseCommand):
             review_create(
                 user=user, slug=DEMO_SLUG,
                 title="Vitamin K2 for postmenopausal osteoporosis (demo)",
-                question="Does vitamin K2 (menatetrenone, MK-7) prevent bone loss and fractures in postmenopausal women?",
+                question="Does vitamin K2 (menatetrenone, MK-7) prevent bone loss and fractures "
+                "in postmenopausal women?",
                 population="Postmenopausal women, with or without osteoporosis",
                 intervention="Vitamin K2 alone or combined with calcium, vitamin D or other anti-osteoporosis drugs",
                 comparator="Placebo, no treatment, or the same co-treatment without vitamin K2",
