@@ -17,7 +17,7 @@ AUDIT_COLUMNS = ["time", "actor", "action", "object_type", "object_id", "before"
 CHUNK = 500
 
 
-@job_handler("audit_export")
+@job_handler("audit_export", title="Audit log export")
 def audit_export(job: Job, progress: Progress) -> dict[str, int]:
     """Write the review's audit log to a CSV file attached to the job; return the row count."""
     events = visible_audit_events(job.review).select_related("actor").order_by("at", "id")

@@ -24,17 +24,19 @@ STALE_AFTER = timedelta(minutes=2)
 Progress = Callable[[int, int, str], None]
 Handler = Callable[[Job, Progress], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
+TITLES: dict[str, str] = {}
 
 
 class JobError(Exception):
     """A job failed for a reason the user should read (shown in the page as is)."""
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that runs jobs of ``kind``; it returns the job's JSON result."""
+def job_handler(kind: str, title: str = "") -> Callable[[Handler], Handler]:
+    """Register the function that runs jobs of ``kind`` (shown as ``title``); it returns the job's JSON result."""
 
     def register(func: Handler) -> Handler:
         HANDLERS[kind] = func
+        TITLES[kind] = title or kind.replace("_", " ").capitalize()
         return func
 
     return register
