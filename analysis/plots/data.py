@@ -33,20 +33,35 @@ def _check_interval(where: str, estimate: float, lower: float, upper: float) -> 
 
 @dataclass(frozen=True)
 class ForestStudyRow:
-    """One study line: label, arm cells (already formatted), weight and the effect with its CI."""
+    """One study line: label, arm cells (already formatted), weight and the effect with its CI.
+
+    A study without an estimate (e.g. no events in either arm) has ``yi``, ``ci_lower`` and ``ci_upper``
+    all None; it is listed with "Not estimable" and no square, as RevMan does.
+    """
 
     label: str
-    yi: float
-    ci_lower: float
-    ci_upper: float
+    yi: float | None
+    ci_lower: float | None
+    ci_upper: float | None
     weight_percent: float | None
     cells: tuple[str, ...] = ()
     hollow: bool = False
 
     def __post_init__(self) -> None:
+        if self.yi is None and self.ci_lower is None and self.ci_upper is None:
+            return
+        if self.yi is None or self.ci_lower is None or self.ci_upper is None:
+            raise ValueError(f"study {self.label!r}: give yi, ci_lower and ci_upper together, or none of them")
         _check_interval(f"study {self.label!r}", self.yi, self.ci_lower, self.ci_upper)
         if self.weight_percent is not None and not 0.0 <= self.weight_percent <= 100.0:
             raise ValueError(f"study {self.label!r}: weight_percent must be 0-100, got {self.weight_percent}")
+
+    @property
+    def interval(self) -> tuple[float, float, float] | None:
+        """Return (yi, ci_lower, ci_upper), or None for a study that is not estimable."""
+        if self.yi is None or self.ci_lower is None or self.ci_upper is None:
+            return None
+        return self.yi, self.ci_lower, self.ci_upper
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,8 @@ class ForestPooled:
     """A pooled estimate (subtotal or total) drawn as a diamond, with its summary lines.
 
     ``cells`` fills the arm columns of the pooled line (total participants); ``events_cells`` adds a
-    "Total events" line below it (dichotomous data). Empty text lines are not drawn.
+    "Total events" line below it (dichotomous data). Empty text lines are not drawn. A
+    ``prediction_interval`` (lower, upper; analysis scale) adds a "Prediction interval" line with a bar.
     """
 
     label: str
@@ -66,9 +82,13 @@ class ForestPooled:
     events_cells: tuple[str, ...] = ()
     heterogeneity_text: str = ""
     overall_text: str = ""
+    prediction_interval: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         _check_interval(f"pooled {self.label!r}", self.estimate, self.ci_lower, self.ci_upper)
+        if self.prediction_interval is not None:
+            lower, upper = self.prediction_interval
+            _check_interval(f"prediction interval of {self.label!r}", self.estimate, lower, upper)
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,6 @@ from analysis.plots.text import quiet_missing_glyphs
 FORMATS: Final = ("svg", "png", "pdf")
 PNG_DPI = 300
 SAVE_PADDING_INCHES = 0.05
-_RC = {
-    # Keep text as text: SVG stays searchable and editable, and tests can find the study labels.
-    "svg.fonttype": "none",
-    # TrueType (Type 42) fonts keep PDF text selectable, unlike the default Type 3 outlines.
-    "pdf.fonttype": 42,
-    "svg.hashsalt": "revman-next",
-}
 
 
 def save_figure(figure: Figure, target: str | os.PathLike[str] | IO[bytes], fmt: str) -> None:
@@ -34,7 +27,16 @@ def save_figure(figure: Figure, target: str | os.PathLike[str] | IO[bytes], fmt:
     metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {}
     if fmt == "pdf":
         metadata = {"CreationDate": None, "ModDate": None}
-    with matplotlib.rc_context(_RC), quiet_missing_glyphs():
+    rc = matplotlib.rc_context(
+        {
+            # Keep text as text: SVG stays searchable and editable, and tests can find the study labels.
+            "svg.fonttype": "none",
+            # TrueType (Type 42) fonts keep PDF text selectable, unlike the default Type 3 outlines.
+            "pdf.fonttype": 42,
+            "svg.hashsalt": "revman-next",
+        }
+    )
+    with rc, quiet_missing_glyphs():
         figure.savefig(
             target,
             format=fmt,

@@ -13,6 +13,7 @@ from analysis.plots.forest_columns import ForestGeometry, compute_geometry, fit_
 from analysis.plots.forest_draw import (
     draw_diamond,
     draw_headers,
+    draw_prediction,
     draw_row_text,
     draw_squares,
     draw_whisker,
@@ -41,7 +42,12 @@ def _plot_axes(figure: Figure, geometry: ForestGeometry) -> Axes:
     """Return the axes over the plot column; its y units are the table's inches from the top."""
     plot, height, width = geometry.plot, geometry.height, geometry.width
     bottom = geometry.rows_bottom
-    rect = (plot.left / width, 1.0 - bottom / height, plot.width / width, (bottom - geometry.rows_top) / height)
+    rect = (
+        plot.left / width,
+        1.0 - bottom / height,
+        plot.width / width,
+        (bottom - geometry.rows_top) / height,
+    )
     ax = figure.add_axes(rect)
     ax.set_ylim(bottom, geometry.rows_top)
     return ax
@@ -65,10 +71,12 @@ def forest_plot(data: ForestPlotData) -> Figure:
     for index, row in enumerate(rows):
         y = geometry.row_y(index)
         draw_row_text(table, geometry, row, y)
-        if row.study is not None:
-            draw_whisker(plot, axis, row.study, y)
+        if row.study is not None and row.study.interval is not None:
+            draw_whisker(plot, axis, row.study.interval, y)
             squares.append((row.study, y))
         if row.pooled is not None:
             draw_diamond(plot, axis, row.pooled, y)
+        if row.prediction is not None:
+            draw_prediction(plot, axis, row.prediction, y)
     draw_squares(plot, axis, squares)
     return figure

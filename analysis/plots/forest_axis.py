@@ -61,10 +61,11 @@ def _reach(values: Iterable[float]) -> float:
 
 def _analysis_reach(data: ForestPlotData) -> float:
     """Return the distance from no effect (analysis scale) that the axis should cover."""
-    rows = data.all_rows()
+    intervals = [r.interval for r in data.all_rows() if r.interval is not None]
     pooled = [p for p in (*(g.subtotal for g in data.groups), data.overall) if p is not None]
-    points = _reach([r.yi for r in rows] + [v for p in pooled for v in (p.ci_lower, p.ci_upper)])
-    whiskers = _reach([v for r in rows for v in (r.ci_lower, r.ci_upper)])
+    points = _reach([yi for yi, _, _ in intervals] + [v for p in pooled for v in (p.ci_lower, p.ci_upper)])
+    predictions = [v for p in pooled if p.prediction_interval for v in p.prediction_interval]
+    whiskers = _reach([v for _, lower, upper in intervals for v in (lower, upper)] + predictions)
     if data.log_scale:
         return min(whiskers, points + _RATIO_WHISKER_ALLOWANCE)
     return min(whiskers, max(points * _LINEAR_WHISKER_FACTOR, points))
@@ -100,7 +101,7 @@ def _given_axis(limits: tuple[float, float], log_scale: bool) -> EffectAxis:
 
 
 def choose_axis(data: ForestPlotData) -> EffectAxis:
-    """Return the effect axis for ``data``: its own ``axis_limits`` if given, else a symmetric RevMan range."""
+    """Return the effect axis: ``data.axis_limits`` if given, else a symmetric RevMan-like range."""
     if data.axis_limits is not None:
         return _given_axis(data.axis_limits, data.log_scale)
     reach = _analysis_reach(data)

@@ -18,7 +18,7 @@ MARGIN = 0.12
 HEADER_ROWS = 2
 PLOT_WIDTH = 2.4
 # Room under the last row for the tick marks, tick labels and the two "Favours" labels.
-AXIS_BLOCK = 0.55
+AXIS_BLOCK = 0.42
 MAX_LABEL_WIDTH = 3.2
 ELLIPSIS = "…"
 
@@ -94,7 +94,7 @@ def _widest(texts: list[str], bold: bool = False) -> float:
 
 
 def _label_width(rows: list[LayoutRow], data: ForestPlotData) -> float:
-    plain = [r.label for r in rows if r.kind in (RowKind.STUDY, RowKind.EVENTS)]
+    plain = [r.label for r in rows if r.kind in (RowKind.STUDY, RowKind.EVENTS, RowKind.PREDICTION)]
     bold = [r.label for r in rows if r.kind is RowKind.POOLED] + [data.study_header]
     return max(_widest(plain), _widest(bold, bold=True))
 
@@ -147,7 +147,13 @@ def compute_geometry(rows: list[LayoutRow], data: ForestPlotData, min_label_widt
     return _finish(label, tuple(cells), weight, ci_text, plot, len(rows))
 
 
-def _finish(label: Column, cells: tuple[Column, ...], weight: Column | None, ci_text: Column, plot: Column,
-            row_count: int) -> ForestGeometry:
+def _finish(
+    label: Column,
+    cells: tuple[Column, ...],
+    weight: Column | None,
+    ci_text: Column,
+    plot: Column,
+    row_count: int,
+) -> ForestGeometry:
     height = MARGIN + HEADER_ROWS * ROW_HEIGHT + (max(row_count, 1) + 0.5) * ROW_HEIGHT + AXIS_BLOCK + MARGIN
     return ForestGeometry(label, cells, weight, ci_text, plot, plot.right + MARGIN, height, row_count)

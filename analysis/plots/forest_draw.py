@@ -29,6 +29,8 @@ DIAMOND_HEIGHT = ROW_HEIGHT * 0.7
 ARROW_SIZE = 4.0
 SQUARES_GID = "study-squares"
 DIAMOND_GID = "pooled-diamond"
+WHISKER_GID = "study-ci"
+PREDICTION_GID = "prediction-interval"
 
 
 def _column_text(ax: Axes, column: Column, y: float, text: str, bold: bool) -> None:
@@ -42,7 +44,7 @@ def draw_headers(ax: Axes, geometry: ForestGeometry, data: ForestPlotData) -> No
     if data.arm_titles and geometry.cells:
         per_arm = len(geometry.cells) // len(data.arm_titles)
         for index, title in enumerate(data.arm_titles):
-            span = geometry.cells[index * per_arm:(index + 1) * per_arm]
+            span = geometry.cells[index * per_arm : (index + 1) * per_arm]
             centre = (span[0].left + span[-1].right) / 2
             put_text(ax, centre, top, title, bold=True, ha="center", va="center")
     _column_text(ax, geometry.label, second, data.study_header, bold=True)
@@ -73,28 +75,52 @@ def square_side(weight: float | None, max_weight: float) -> float:
     return max(MIN_SQUARE_SIDE, MAX_SQUARE_SIDE * math.sqrt(weight / max_weight))
 
 
-def draw_whisker(ax: Axes, axis: EffectAxis, row: ForestStudyRow, y: float) -> None:
+def draw_whisker(
+    ax: Axes, axis: EffectAxis, interval: tuple[float, float, float], y: float, gid: str = WHISKER_GID
+) -> None:
     """Draw a study's CI line; an end beyond the axis is cut at the edge and gets an arrowhead."""
-    lower, lower_cut = axis.clip(row.ci_lower)
-    upper, upper_cut = axis.clip(row.ci_upper)
-    ax.plot([lower, upper], [y, y], color=LINE_COLOUR, lw=LINE_WIDTH, solid_capstyle="butt", zorder=2)
+    lower, lower_cut = axis.clip(interval[1])
+    upper, upper_cut = axis.clip(interval[2])
+    ax.plot([lower, upper], [y, y], color=LINE_COLOUR, lw=LINE_WIDTH, solid_capstyle="butt", zorder=2, gid=gid)
     if lower_cut:
         ax.plot([lower], [y], marker="<", ms=ARROW_SIZE, color=LINE_COLOUR, clip_on=False, zorder=2, gid="arrow")
     if upper_cut:
         ax.plot([upper], [y], marker=">", ms=ARROW_SIZE, color=LINE_COLOUR, clip_on=False, zorder=2, gid="arrow")
 
 
+def draw_prediction(ax: Axes, axis: EffectAxis, interval: tuple[float, float], y: float) -> None:
+    """Draw a prediction interval as a capped bar (arrowheads where it runs off the axis)."""
+    lower, upper = interval
+    draw_whisker(ax, axis, ((lower + upper) / 2, lower, upper), y, gid=PREDICTION_GID)
+    for value in interval:
+        shown, cut = axis.clip(value)
+        if not cut:
+            ax.plot([shown], [y], marker="|", ms=ARROW_SIZE * 1.5, mew=LINE_WIDTH, color=LINE_COLOUR,
+                    gid=PREDICTION_GID)  # fmt: skip
+
+
 def draw_squares(ax: Axes, axis: EffectAxis, rows: list[tuple[ForestStudyRow, float]]) -> None:
-    """Draw one square per study (hollow ones with a white face), all in a single collection."""
+    """Draw one square per estimable study (hollow ones with a white face), all in a single collection."""
+    rows = [(r, y) for r, y in rows if r.yi is not None]
     if not rows:
         return
     max_weight = max((r.weight_percent or 0.0 for r, _ in rows), default=0.0)
-    xs = [axis.to_display(r.yi) for r, _ in rows]
+    xs = [axis.to_display(r.yi) for r, _ in rows if r.yi is not None]
     ys = [y for _, y in rows]
     sizes = [square_side(r.weight_percent, max_weight) ** 2 for r, _ in rows]
     faces = ["white" if r.hollow else STUDY_COLOUR for r, _ in rows]
-    ax.scatter(xs, ys, s=sizes, marker="s", c=faces, edgecolors=STUDY_COLOUR, linewidths=LINE_WIDTH,
-               zorder=3, gid=SQUARES_GID, clip_on=True)
+    ax.scatter(
+        xs,
+        ys,
+        s=sizes,
+        marker="s",
+        c=faces,
+        edgecolors=STUDY_COLOUR,
+        linewidths=LINE_WIDTH,
+        zorder=3,
+        gid=SQUARES_GID,
+        clip_on=True,
+    )
 
 
 def draw_diamond(ax: Axes, axis: EffectAxis, pooled: ForestPooled, y: float) -> None:
@@ -103,8 +129,7 @@ def draw_diamond(ax: Axes, axis: EffectAxis, pooled: ForestPooled, y: float) -> 
     centre = axis.to_display(pooled.estimate)
     half = DIAMOND_HEIGHT / 2
     corners = [(lower, y), (centre, y - half), (upper, y), (centre, y + half)]
-    ax.add_patch(Polygon(corners, closed=True, facecolor="black", edgecolor="black", lw=0.5, zorder=3,
-                         gid=DIAMOND_GID))
+    ax.add_patch(Polygon(corners, closed=True, facecolor="black", edgecolor="black", lw=0.5, zorder=3, gid=DIAMOND_GID))
 
 
 def style_effect_axis(ax: Axes, axis: EffectAxis, data: ForestPlotData) -> None:
@@ -126,6 +151,15 @@ def style_effect_axis(ax: Axes, axis: EffectAxis, data: ForestPlotData) -> None:
     ax.axvline(null, color=LINE_COLOUR, lw=LINE_WIDTH * 0.75, zorder=1)
     below = -(FONT_SIZE * 2.4)
     for text, offset, align in ((data.favours_left, -4.0, "right"), (data.favours_right, 4.0, "left")):
-        ax.annotate(text, xy=(null, 0.0), xycoords=("data", "axes fraction"), xytext=(offset, below),
-                    textcoords="offset points", ha=align, va="top", fontproperties=font(),
-                    parse_math=False, annotation_clip=False)
+        ax.annotate(
+            text,
+            xy=(null, 0.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(offset, below),
+            textcoords="offset points",
+            ha=align,
+            va="top",
+            fontproperties=font(),
+            parse_math=False,
+            annotation_clip=False,
+        )

@@ -14,6 +14,8 @@ from enum import Enum
 from analysis.plots.data import ForestGroup, ForestPlotData, ForestPooled, ForestStudyRow
 from analysis.plots.formatting import format_estimate_ci, format_weight
 
+NOT_ESTIMABLE = "Not estimable"
+
 
 class RowKind(Enum):
     """What a row shows; it decides font weight and which shape, if any, is drawn."""
@@ -21,6 +23,7 @@ class RowKind(Enum):
     GROUP_TITLE = "group title"
     STUDY = "study"
     POOLED = "pooled"
+    PREDICTION = "prediction interval"
     EVENTS = "total events"
     NOTE = "note"
     BLANK = "blank"
@@ -37,6 +40,7 @@ class LayoutRow:
     ci_text: str = ""
     study: ForestStudyRow | None = None
     pooled: ForestPooled | None = None
+    prediction: tuple[float, float] | None = None
 
 
 def _study_row(row: ForestStudyRow, data: ForestPlotData) -> LayoutRow:
@@ -46,7 +50,7 @@ def _study_row(row: ForestStudyRow, data: ForestPlotData) -> LayoutRow:
         label=row.label,
         cells=row.cells,
         weight=weight if data.show_weights else "",
-        ci_text=_ci_text(row.yi, row.ci_lower, row.ci_upper, data.log_scale),
+        ci_text=_ci_text(*row.interval, data.log_scale) if row.interval else NOT_ESTIMABLE,
         study=row,
     )
 
@@ -70,9 +74,16 @@ def pooled_rows(pooled: ForestPooled, data: ForestPlotData) -> list[LayoutRow]:
             pooled=pooled,
         )
     ]
+    if pooled.prediction_interval is not None:
+        lower, upper = pooled.prediction_interval
+        text = _ci_text(pooled.estimate, lower, upper, data.log_scale).split(" ", 1)[1]
+        rows.append(LayoutRow(RowKind.PREDICTION, label="Prediction interval", ci_text=text,
+                              prediction=pooled.prediction_interval))  # fmt: skip
     if pooled.events_cells:
         rows.append(LayoutRow(RowKind.EVENTS, label="Total events", cells=pooled.events_cells))
-    rows.extend(LayoutRow(RowKind.NOTE, label=text) for text in (pooled.heterogeneity_text, pooled.overall_text) if text)
+    rows.extend(
+        LayoutRow(RowKind.NOTE, label=text) for text in (pooled.heterogeneity_text, pooled.overall_text) if text
+    )
     return rows
 
 

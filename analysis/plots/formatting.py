@@ -103,7 +103,9 @@ def overall_effect_text(statistic: float, p: float, *, df: int | None = None) ->
 
 
 def subgroup_test_text(*, chi2: float, df: int, p: float, i2: float) -> str:
-    """Return RevMan's subgroup line: ``"Test for subgroup differences: Chi² = 1.80, df = 1 (P = 0.18), I² = 44.6%"``.
+    """Return RevMan's subgroup line.
+
+    Example: ``"Test for subgroup differences: Chi² = 1.80, df = 1 (P = 0.18), I² = 44.6%"``.
 
     RevMan gives this I² with one decimal, unlike the within-analysis I².
     """
@@ -114,7 +116,7 @@ def subgroup_test_text(*, chi2: float, df: int, p: float, i2: float) -> str:
 
 
 def format_arm_value(value: float | int | None) -> str:
-    """Return an arm-level number (events, n, mean, SD) as entered: ``4``, ``-0.5``, ``12.25``; blank if None."""
+    """Return an arm-level number (events, n, mean, SD) as entered: ``4``, ``-0.5``; blank for None."""
     if value is None:
         return ""
     if isinstance(value, int):

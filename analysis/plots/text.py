@@ -49,11 +49,14 @@ def quiet_missing_glyphs() -> Iterator[None]:
         yield
 
 
-def put_text(ax: Axes, x: float, y: float, text: str, *, size: float = FONT_SIZE, bold: bool = False,
-             **kwargs: Any) -> Text:
+def put_text(
+    ax: Axes, x: float, y: float, text: str, *, size: float = FONT_SIZE, bold: bool = False, **kwargs: Any
+) -> Text:
     """Draw ``text`` literally (no mathtext: "$x$" stays "$x$") and return the Text artist."""
     return ax.text(
-        x, y, text,
+        x,
+        y,
+        text,
         fontproperties=font(size, "bold" if bold else "normal"),
         parse_math=False,
         usetex=False,
@@ -74,3 +77,22 @@ def text_width_inches(text: str, size: float = FONT_SIZE, bold: bool = False) ->
                 width, _, _ = _MEASURER.get_text_width_height_descent(line, prop, ismath=False)
                 widest = max(widest, width)
     return widest / POINTS_PER_INCH
+
+
+def wrap_to_width(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
+    """Return the lines of ``text`` greedily word-wrapped to ``width`` inches; existing line breaks are kept.
+
+    A single word wider than ``width`` stays on its own line rather than being split.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and text_width_inches(candidate, size) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+    return lines
