@@ -23,7 +23,11 @@ BINARY_MEASURES = ("OR", "RR", "RD", "PETO_OR")
 CONTINUOUS_MEASURES = ("MD", "SMD")
 MEASURES = (*BINARY_MEASURES, *CONTINUOUS_MEASURES, "GENERIC")
 RATIO_MEASURES = ("OR", "RR", "PETO_OR")
-DATA_TYPES = {"dichotomous": BINARY_MEASURES, "continuous": CONTINUOUS_MEASURES, "generic": ("GENERIC", "OR", "RR")}
+DATA_TYPES = {
+    "dichotomous": BINARY_MEASURES,
+    "continuous": CONTINUOUS_MEASURES,
+    "generic": ("GENERIC", "OR", "RR"),
+}
 BINARY_FIELDS = ("events_1", "total_1", "events_2", "total_2")
 CONTINUOUS_FIELDS = ("mean_1", "sd_1", "n_1", "mean_2", "sd_2", "n_2")
 
@@ -67,18 +71,18 @@ class StudyData:
 
     @property
     def k(self) -> int:
-        return len(self.labels)
+        return len(self.yi)
 
     def take(self, idx: npt.NDArray[np.intp] | list[int]) -> StudyData:
         """The studies at positions ``idx`` (in that order)."""
         ix = np.asarray(idx, dtype=np.intp)
         return replace(
             self,
-            labels=tuple(self.labels[i] for i in ix),
+            labels=tuple(self.labels[i] for i in ix) if self.labels else (),
             yi=self.yi[ix],
             vi=self.vi[ix],
             included=self.included[ix],
-            notes=tuple(self.notes[i] for i in ix),
+            notes=tuple(self.notes[i] for i in ix) if self.notes else (),
             n_total=self.n_total[ix],
             cc_added=self.cc_added[ix],
             counts=None if self.counts is None else self.counts.take(ix),
@@ -256,20 +260,46 @@ def smd(
 
 
 def generic_effect_sizes(
-    rows: list[dict[str, object]], labels: list[str], z_level: float
+    rows: list[dict[str, object]], labels: list[str], z_level: float, ratio: bool = False
 ) -> tuple[FloatArray, FloatArray]:
-    """yi with vi taken from ``vi``, else ``se`` (vi = se²), else a CI ``ci_lower``/``ci_upper`` on the yi scale."""
-    yi = _column(rows, labels, "yi")
-    vi = np.empty_like(yi)
-    for i, (row, label) in enumerate(zip(rows, labels, strict=True)):
-        if row.get("vi") is not None:
-            vi[i] = _number(row, "vi", label)
-        elif row.get("se") is not None:
-            vi[i] = _number(row, "se", label) ** 2
-        elif row.get("ci_lower") is not None or row.get("ci_upper") is not None:
-            width = _number(row, "ci_upper", label) - _number(row, "ci_lower", label)
-            vi[i] = (width / (2 * z_level)) ** 2
-        else:
-            raise MetaAnalysisInputError(f"study {label!r}: give 'vi', 'se' or 'ci_lower' and 'ci_upper'")
+    """yi and vi of generic (inverse-variance) data, one row at a time (see ``_generic_row``)."""
+    pairs = [_generic_row(row, label, z_level, ratio) for row, label in zip(rows, labels, strict=True)]
+    yi = np.array([p[0] for p in pairs], dtype=np.float64)
+    vi = np.array([p[1] for p in pairs], dtype=np.float64)
     _check(vi > 0, labels, "the sampling variance vi must be positive")
     return yi, vi
+
+
+def _generic_row(row: dict[str, object], label: str, z_level: float, ratio: bool) -> tuple[float, float]:
+    """yi from ``yi``, or (ratio measures) the log of ``estimate``; vi from ``vi``, else ``se`` (vi = se²),
+    else the CI: (ci_upper - ci_lower)/(2 z) on the yi scale, or on the ratio scale (logged) when the row
+    gives ``estimate`` instead of ``yi``.
+    """
+    on_ratio_scale = ratio and row.get("yi") is None and row.get("estimate") is not None
+    if on_ratio_scale:
+        estimate = _number(row, "estimate", label)
+        if estimate <= 0:
+            raise MetaAnalysisInputError(f"study {label!r}: a ratio 'estimate' must be positive")
+        yi = float(np.log(estimate))
+    else:
+        yi = _number(row, "yi", label)
+    if row.get("vi") is not None:
+        return yi, _number(row, "vi", label)
+    if row.get("se") is not None:
+        return yi, _number(row, "se", label) ** 2
+    if row.get("ci_lower") is None and row.get("ci_upper") is None:
+        raise MetaAnalysisInputError(f"study {label!r}: give 'vi', 'se' or 'ci_lower' and 'ci_upper'")
+    lower, upper = _number(row, "ci_lower", label), _number(row, "ci_upper", label)
+    if on_ratio_scale:
+        if lower <= 0 or upper <= 0:
+            raise MetaAnalysisInputError(f"study {label!r}: ratio CI bounds must be positive")
+        lower, upper = float(np.log(lower)), float(np.log(upper))
+    if upper <= lower:
+        raise MetaAnalysisInputError(f"study {label!r}: ci_upper must be above ci_lower")
+    return yi, ((upper - lower) / (2 * z_level)) ** 2
+
+
+def from_yi_vi(measure: str, labels: tuple[str, ...], yi: FloatArray, vi: FloatArray) -> StudyData:
+    """StudyData for ready-made yi/vi (generic inverse-variance data; no arm counts)."""
+    k = len(yi)
+    return StudyData(measure, labels, yi, vi, np.ones(k, dtype=bool), ("",) * k, np.full(k, np.nan), np.zeros(k))

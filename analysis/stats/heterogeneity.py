@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 from scipy.optimize import brentq
 
-from .linalg import FloatArray, intercept, wls
+from .distributions import chi2_quantile, norm_quantile
+from .linalg import FloatArray, wls
+from .serialise import Serialisable
 
 
 @dataclass(frozen=True)
-class Heterogeneity:
+class Heterogeneity(Serialisable):
     """Q with df and p; I² (percent), H², H; tau², tau and se(tau²) of ``tau2_method``.
 
     ``i2_definition`` says how I² and H² were obtained (``q_based`` or ``metafor_tau2_based``).  With one
@@ -40,7 +41,7 @@ class Heterogeneity:
 
 
 @dataclass(frozen=True)
-class HeterogeneityCI:
+class HeterogeneityCI(Serialisable):
     """Confidence bounds of tau², tau, I² (percent), H² and H (``method``: q_profile or higgins_thompson)."""
 
     method: str
@@ -88,8 +89,7 @@ def tau2_based_i2(tau2: float, vi: FloatArray) -> tuple[float | None, float | No
 
 def generalised_q(yi: FloatArray, vi: FloatArray, tau2: float, X: FloatArray | None = None) -> float:
     """Σ(yi - mu(tau²))²/(vi + tau²) with mu the weighted fit at tau²."""
-    design = intercept(len(yi)) if X is None else X
-    return wls(yi, 1.0 / (vi + tau2), design).rss
+    return wls(yi, 1.0 / (vi + tau2), X).rss
 
 
 def q_profile_tau2_ci(yi: FloatArray, vi: FloatArray, level: float) -> tuple[float, float]:
@@ -106,7 +106,7 @@ def q_profile_tau2_ci(yi: FloatArray, vi: FloatArray, level: float) -> tuple[flo
             upper *= 2
         return float(brentq(lambda t: generalised_q(yi, vi, t) - target, 0.0, upper, xtol=1e-14, rtol=1e-12))
 
-    return bound(float(stats.chi2.ppf(1 - alpha / 2, df))), bound(float(stats.chi2.ppf(alpha / 2, df)))
+    return bound(chi2_quantile(1 - alpha / 2, df)), bound(chi2_quantile(alpha / 2, df))
 
 
 def q_profile_ci(yi: FloatArray, vi: FloatArray, level: float) -> HeterogeneityCI:
@@ -116,8 +116,17 @@ def q_profile_ci(yi: FloatArray, vi: FloatArray, level: float) -> HeterogeneityC
     i2 = [100.0 * t / (t + s2) for t in (lo, hi)]
     h2 = [(t + s2) / s2 for t in (lo, hi)]
     return HeterogeneityCI(
-        "q_profile", lo, hi, float(np.sqrt(lo)), float(np.sqrt(hi)), i2[0], i2[1], h2[0], h2[1],
-        float(np.sqrt(h2[0])), float(np.sqrt(h2[1])),
+        "q_profile",
+        lo,
+        hi,
+        float(np.sqrt(lo)),
+        float(np.sqrt(hi)),
+        i2[0],
+        i2[1],
+        h2[0],
+        h2[1],
+        float(np.sqrt(h2[0])),
+        float(np.sqrt(h2[1])),
     )
 
 
@@ -127,7 +136,7 @@ def higgins_thompson_ci(yi: FloatArray, vi: FloatArray, q: float, level: float) 
     tau² and tau bounds, which this method does not give, are the Q-profile bounds.
     """
     k = len(yi)
-    z = float(stats.norm.ppf(1 - (1 - level) / 2))
+    z = norm_quantile(1 - (1 - level) / 2)
     if q > k:
         se = (np.log(q) - np.log(k - 1)) / (2 * (np.sqrt(2 * q) - np.sqrt(2 * k - 3)))
     else:
@@ -137,6 +146,15 @@ def higgins_thompson_ci(yi: FloatArray, vi: FloatArray, q: float, level: float) 
     h_hi = max(1.0, float(np.exp(ln_h + z * se)))
     lo, hi = q_profile_tau2_ci(yi, vi, level)
     return HeterogeneityCI(
-        "higgins_thompson", lo, hi, float(np.sqrt(lo)), float(np.sqrt(hi)),
-        100 * (h_lo**2 - 1) / h_lo**2, 100 * (h_hi**2 - 1) / h_hi**2, h_lo**2, h_hi**2, h_lo, h_hi,
+        "higgins_thompson",
+        lo,
+        hi,
+        float(np.sqrt(lo)),
+        float(np.sqrt(hi)),
+        100 * (h_lo**2 - 1) / h_lo**2,
+        100 * (h_hi**2 - 1) / h_hi**2,
+        h_lo**2,
+        h_hi**2,
+        h_lo,
+        h_hi,
     )

@@ -116,9 +116,7 @@ class ModelSpec:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(options) - known)
         if unknown:
-            raise MetaAnalysisInputError(
-                f"unknown model option {unknown[0]!r}; accepted: {', '.join(sorted(known))}"
-            )
+            raise MetaAnalysisInputError(f"unknown model option {unknown[0]!r}; accepted: {', '.join(sorted(known))}")
         values = dict(options)
         for name in _LISTS:
             if name in values:

@@ -19,23 +19,28 @@ is metafor's ``se.tau2``.  References:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import brentq
 
-from .errors import ConvergenceError, MetaAnalysisInputError
-from .linalg import FloatArray, intercept, wls
+from .errors import ConvergenceError, MetaAnalysisInputError, MetaAnalysisWarning
+from .linalg import FloatArray, WlsFit, design_shape, vdot, wls
+from .serialise import Serialisable
 
 TAU2_METHODS = ("DL", "REML", "ML", "PM", "EB", "HE", "HS", "SJ")
 ITERATIVE_METHODS = ("REML", "ML", "PM", "EB")
 MAX_ITER = 500
+SCORING_ITER = 100
+LL0_THRESHOLD = 1e-5  # metafor control threshold
+LL0_TOLERANCE = np.finfo(float).eps ** 0.25  # metafor control tol
 REL_TOL = 1e-10
 
 
 @dataclass(frozen=True)
-class Tau2Estimate:
+class Tau2Estimate(Serialisable):
     """A tau² estimate with its standard error and, for iterative estimators, the iteration count."""
 
     method: str
@@ -51,36 +56,38 @@ def estimate_tau2(
     method: str = "DL",
     X: FloatArray | None = None,
     q_override: float | None = None,
+    iv_fit: WlsFit | None = None,
 ) -> Tau2Estimate:
     """Estimate tau² for the model yi = X beta + u_i + e_i, u ~ N(0, tau²), e ~ N(0, vi).
 
-    ``q_override`` replaces the inverse-variance Q in the DL estimator (RevMan's MH-centred Q).
+    ``q_override`` replaces the inverse-variance Q in the DL estimator (RevMan's MH-centred Q);
+    ``iv_fit`` is the weighted fit with w = 1/vi when the caller already has it (saves a pass).
     With k <= p there is no information on tau²: the estimate is 0 with an undefined SE.
     """
     if method not in TAU2_METHODS:
         raise MetaAnalysisInputError(f"unknown tau2_method {method!r}; accepted: {', '.join(TAU2_METHODS)}")
-    design = intercept(len(yi)) if X is None else X
-    k, p = design.shape
+    k, p = design_shape(len(yi), X)
     if k <= p:
         return Tau2Estimate(method, 0.0, float("nan"))
     if method == "DL":
-        return _dl(yi, vi, design, q_override)
-    return _ESTIMATORS[method](yi, vi, design)
+        return _dl(yi, vi, X, q_override, iv_fit)
+    return _ESTIMATORS[method](yi, vi, X)
 
 
-def _dl(yi: FloatArray, vi: FloatArray, X: FloatArray, q_override: float | None) -> Tau2Estimate:
-    k, p = X.shape
-    fit = wls(yi, 1.0 / vi, X)
-    ones = np.ones(k)
-    tr_p = fit.tr_pd(ones)
+def _dl(
+    yi: FloatArray, vi: FloatArray, X: FloatArray | None, q_override: float | None, iv_fit: WlsFit | None
+) -> Tau2Estimate:
+    k, p = design_shape(len(yi), X)
+    fit = iv_fit if iv_fit is not None else wls(yi, 1.0 / vi, X)
+    tr_p = fit.tr_p()
     q = fit.rss if q_override is None else q_override
     tau2 = max(0.0, (q - (k - p)) / tr_p)
-    var = (2 * (k - p) + 4 * tau2 * tr_p + 2 * tau2**2 * fit.tr_pdpe(ones, ones)) / tr_p**2
+    var = (2 * (k - p) + 4 * tau2 * tr_p + 2 * tau2**2 * fit.tr_pp()) / tr_p**2
     return Tau2Estimate("DL", tau2, float(np.sqrt(var)))
 
 
-def _he(yi: FloatArray, vi: FloatArray, X: FloatArray) -> Tau2Estimate:
-    k, p = X.shape
+def _he(yi: FloatArray, vi: FloatArray, X: FloatArray | None) -> Tau2Estimate:
+    k, p = design_shape(len(yi), X)
     fit = wls(yi, np.ones(k), X)
     tr_pv = fit.tr_pd(vi)
     tau2 = max(0.0, (fit.rss - tr_pv) / (k - p))
@@ -88,19 +95,16 @@ def _he(yi: FloatArray, vi: FloatArray, X: FloatArray) -> Tau2Estimate:
     return Tau2Estimate("HE", tau2, float(np.sqrt(var)))
 
 
-def _hs(yi: FloatArray, vi: FloatArray, X: FloatArray) -> Tau2Estimate:
-    k, p = X.shape
+def _hs(yi: FloatArray, vi: FloatArray, X: FloatArray | None) -> Tau2Estimate:
+    k, p = design_shape(len(yi), X)
     fit = wls(yi, 1.0 / vi, X)
-    ones = np.ones(k)
     tau2 = max(0.0, (fit.rss - k) / float(np.sum(fit.w)))
-    var = (2 * (k - p) + 4 * tau2 * fit.tr_pd(ones) + 2 * tau2**2 * fit.tr_pdpe(ones, ones)) / float(
-        np.sum(fit.w)
-    ) ** 2
+    var = (2 * (k - p) + 4 * tau2 * fit.tr_p() + 2 * tau2**2 * fit.tr_pp()) / float(np.sum(fit.w)) ** 2
     return Tau2Estimate("HS", tau2, float(np.sqrt(var)))
 
 
-def _sj(yi: FloatArray, vi: FloatArray, X: FloatArray) -> Tau2Estimate:
-    k, p = X.shape
+def _sj(yi: FloatArray, vi: FloatArray, X: FloatArray | None) -> Tau2Estimate:
+    k, p = design_shape(len(yi), X)
     tau2_0 = float(np.mean((yi - np.mean(yi)) ** 2))
     fit = wls(yi, 1.0 / (vi + tau2_0), X)
     ones = np.ones(k)
@@ -113,48 +117,113 @@ def _sj(yi: FloatArray, vi: FloatArray, X: FloatArray) -> Tau2Estimate:
     return Tau2Estimate("SJ", tau2, float(np.sqrt(var)))
 
 
-def _fisher_scoring(yi: FloatArray, vi: FloatArray, X: FloatArray, reml: bool) -> Tau2Estimate:
+def _scoring_step(yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: float, reml: bool) -> float:
+    """The Fisher scoring step at tau2 (metafor ``rma.uni``): score over expected information."""
+    fit = wls(yi, 1.0 / (vi + tau2), X)
+    we = fit.w * fit.resid
+    if reml:
+        return (vdot(we, we) - fit.tr_p()) / fit.tr_pp()
+    return (vdot(we, we) - float(fit.w.sum())) / vdot(fit.w, fit.w)
+
+
+def _information(yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: float, reml: bool) -> float:
+    fit = wls(yi, 1.0 / (vi + tau2), X)
+    return fit.tr_pp() if reml else vdot(fit.w, fit.w)
+
+
+def _fisher_scoring(yi: FloatArray, vi: FloatArray, X: FloatArray | None, reml: bool) -> Tau2Estimate:
+    """ML or REML by Fisher scoring from the HE estimate, with step halving at the boundary.
+
+    When a step would leave [0, inf) and the likelihood already decreases at tau2 = 0, the estimate is
+    exactly 0 (metafor halves towards 0 and stops near it).  Fisher scoring can creep or oscillate slowly
+    towards the optimum; after ``SCORING_ITER`` steps the root of the score next to the last iterate is
+    bracketed and found by Brent's method.
+    """
     method = "REML" if reml else "ML"
-    k = len(yi)
-    ones = np.ones(k)
     tau2 = _he(yi, vi, X).tau2
-    for iteration in range(1, MAX_ITER + 1):
-        fit = wls(yi, 1.0 / (vi + tau2), X)
-        ypppy = float(np.sum((fit.w * fit.resid) ** 2))
-        if reml:
-            adj = (ypppy - fit.tr_pd(ones)) / fit.tr_pdpe(ones, ones)
-        else:
-            adj = (ypppy - float(np.sum(fit.w))) / float(np.sum(fit.w**2))
-        if tau2 == 0.0 and adj < 0:
-            adj = 0.0  # the likelihood is maximised at the boundary
-        while tau2 + adj < 0:
-            adj /= 2  # step halving keeps tau2 >= 0
+    adj = 0.0
+    for iteration in range(1, SCORING_ITER + 1):
+        adj = _scoring_step(yi, vi, X, tau2, reml)
+        if tau2 + adj < 0:
+            if tau2 == 0.0 or _scoring_step(yi, vi, X, 0.0, reml) <= 0:
+                tau2, adj = 0.0, 0.0
+            while tau2 + adj < 0:
+                adj /= 2
         tau2 += adj
         if abs(adj) <= REL_TOL * max(1.0, tau2):
-            fit = wls(yi, 1.0 / (vi + tau2), X)
-            info = fit.tr_pdpe(ones, ones) if reml else float(np.sum(fit.w**2))
-            return Tau2Estimate(method, tau2, float(np.sqrt(2.0 / info)), iteration, True)
-    raise ConvergenceError(
-        f"the Fisher scoring algorithm for the {method} estimate of tau2 did not converge in {MAX_ITER} "
-        "iterations; choose another tau2_method (e.g. DL or PM)"
-    )
+            return _ml_estimate(yi, vi, X, tau2, reml, iteration)
+    root = _score_root(lambda t: _scoring_step(yi, vi, X, t, reml), tau2, adj)
+    if root is None:
+        raise ConvergenceError(
+            f"the Fisher scoring algorithm for the {method} estimate of tau2 did not converge in {SCORING_ITER} "
+            "iterations; choose another tau2_method (e.g. DL or PM)"
+        )
+    return _ml_estimate(yi, vi, X, root[0], reml, SCORING_ITER + root[1])
 
 
-def _pm_root(yi: FloatArray, vi: FloatArray, X: FloatArray, method: str) -> Tau2Estimate:
-    k, p = X.shape
+def _score_root(step: Callable[[float], float], tau2: float, adj: float) -> tuple[float, int] | None:
+    """The root of the scoring step next to ``tau2``, searched in the direction of ``adj``; None if none."""
+    here = step(tau2)
+    if here == 0.0:
+        return tau2, 0
+    width = abs(adj) if adj != 0.0 else 1e-8 * max(1.0, tau2)
+    for _ in range(80):
+        other = max(0.0, tau2 + width * np.sign(here))
+        there = step(other)
+        if np.sign(there) != np.sign(here):
+            lo, hi = sorted((tau2, other))
+            root, info = brentq(step, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, full_output=True)
+            return (float(root), int(info.iterations)) if info.converged else None
+        if other == 0.0:
+            return (0.0, 0) if here < 0 else None
+        width *= 2
+    return None
+
+
+def log_likelihood(yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: float, reml: bool) -> float:
+    """ML or restricted log-likelihood at tau2 (without metafor's constant 1/2 log|X'X| for REML)."""
+    fit = wls(yi, 1.0 / (vi + tau2), X)
+    k, p = design_shape(len(yi), X)
+    ll = -0.5 * float(np.sum(np.log(vi + tau2))) - 0.5 * fit.rss
+    if not reml:
+        return float(ll - 0.5 * k * np.log(2 * np.pi))
+    logdet = float(np.linalg.slogdet(np.linalg.inv(fit.vb))[1])
+    return float(ll - 0.5 * (k - p) * np.log(2 * np.pi) - 0.5 * logdet)
+
+
+def _ml_estimate(
+    yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: float, reml: bool, it: int
+) -> Tau2Estimate:
+    """The estimate with its SE; tau2 = 0 instead when the likelihood is higher there (metafor's ll0check)."""
+    gap = log_likelihood(yi, vi, X, 0.0, reml) - log_likelihood(yi, vi, X, tau2, reml)
+    if tau2 > LL0_THRESHOLD and gap > LL0_TOLERANCE:
+        warnings.warn(
+            "Fisher scoring may have stopped at a local maximum of the likelihood; tau2 is set to 0, "
+            "where the likelihood is higher (as metafor)",
+            MetaAnalysisWarning,
+            stacklevel=4,
+        )
+        tau2 = 0.0
+    info = _information(yi, vi, X, tau2, reml)
+    return Tau2Estimate("REML" if reml else "ML", tau2, float(np.sqrt(2.0 / info)), it, True)
+
+
+def _pm_root(yi: FloatArray, vi: FloatArray, X: FloatArray | None, method: str) -> Tau2Estimate:
+    k, p = design_shape(len(yi), X)
     target = k - p
     fit = wls(yi, 1.0 / vi, X)
     tau2 = 0.0
     iteration = 0
     if fit.rss > target:
-        tau2, iteration = _pm_newton(yi, vi, X, target)
-        if tau2 is None:
-            tau2, iteration = _pm_bracketed(yi, vi, X, target, method)
+        newton, iteration = _pm_newton(yi, vi, X, target)
+        if newton is None:
+            newton, iteration = _pm_bracketed(yi, vi, X, target, method)
+        tau2 = newton
     se = float(np.sqrt(2 * k**2 / (k - p) / float(np.sum(1.0 / (vi + tau2))) ** 2))
     return Tau2Estimate(method, tau2, se, iteration, True)
 
 
-def _pm_newton(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> tuple[float | None, int]:
+def _pm_newton(yi: FloatArray, vi: FloatArray, X: FloatArray | None, target: float) -> tuple[float | None, int]:
     """Newton steps on Q(tau2) = k - p from tau2 = 0; None if they leave [0, inf) or do not settle."""
     tau2 = 0.0
     fit = wls(yi, 1.0 / vi, X)
@@ -170,7 +239,9 @@ def _pm_newton(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float) -> 
     return None, 100
 
 
-def _pm_bracketed(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float, method: str) -> tuple[float, int]:
+def _pm_bracketed(
+    yi: FloatArray, vi: FloatArray, X: FloatArray | None, target: float, method: str
+) -> tuple[float, int]:
     """Brent's method on Q(tau2) - (k - p), after doubling an upper bound until the sign changes."""
 
     def excess(t: float) -> float:
@@ -189,7 +260,7 @@ def _pm_bracketed(yi: FloatArray, vi: FloatArray, X: FloatArray, target: float, 
     return float(root), int(info.iterations)
 
 
-_ESTIMATORS: dict[str, Callable[[FloatArray, FloatArray, FloatArray], Tau2Estimate]] = {
+_ESTIMATORS: dict[str, Callable[[FloatArray, FloatArray, FloatArray | None], Tau2Estimate]] = {
     "HE": _he,
     "HS": _hs,
     "SJ": _sj,
