@@ -10,7 +10,7 @@ Entry point
   - dichotomous (``OR``, ``RR``, ``RD``, ``PETO_OR``): ``events_1``, ``total_1``, ``events_2``, ``total_2``
   - continuous (``MD``, ``SMD``): ``mean_1``, ``sd_1``, ``n_1``, ``mean_2``, ``sd_2``, ``n_2``
   - generic (``GENERIC``, or ``OR``/``RR`` on the log scale): ``yi`` and ``vi`` (or ``se``, or
-    ``ci_lower``/``ci_upper`` on the yi scale)
+    ``ci_lower``/``ci_upper``: a 95% CI on the yi scale, whatever ``level``)
 
   Any other column is a covariate (subgroups, cumulative order, exclusions).
 * ``model``: a ``ModelSpec`` or a dict with the keys of the case schema's ``model`` object

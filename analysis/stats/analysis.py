@@ -107,7 +107,7 @@ def small_study_test(name: str, data: StudyData, spec: ModelSpec) -> RegressionT
     if name == "egger_classic":
         return bias.egger_classic(data.yi, data.vi)
     if name == "egger_regtest":
-        return bias.egger_regtest(data.yi, data.vi, spec.tau2_method if spec.random else "FE")
+        return bias.egger_regtest(data.yi, data.vi, spec.tau2_method if spec.random else "FE", spec.scale_multiplier**2)
     if name == "egger_regtest_lm_sqrtninv":
         return bias.egger_lm_sqrtninv(data.yi, data.vi, data.n_total)
     if name == "peters":

@@ -62,12 +62,14 @@ def egger_classic(yi: FloatArray, vi: FloatArray) -> RegressionTest:
     )
 
 
-def egger_regtest(yi: FloatArray, vi: FloatArray, method: str) -> RegressionTest:
-    """metafor ``regtest()``: the case's model (tau² ``method`` or FE) with sei as moderator; z test."""
+def egger_regtest(yi: FloatArray, vi: FloatArray, method: str, tau2_scale: float = 1.0) -> RegressionTest:
+    """metafor ``regtest()``: the case's model (tau² ``method`` or FE) with sei as moderator; z test.
+
+    ``tau2_scale``: the unit of tau² relative to the unscaled data (``scale_multiplier`` squared)."""
     _need(len(yi), 3, "the regression test")
     _need_spread(np.sqrt(vi))
     X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
-    res = fit_regression(yi, vi, X, ["intrcpt", "sei"], method, False, 0.95)
+    res = fit_regression(yi, vi, X, ["intrcpt", "sei"], method, False, 0.95, tau2_scale)
     c = res.coefficient("sei")
     return RegressionTest(
         "egger_regtest",

@@ -28,6 +28,7 @@ DATA_TYPES = {
     "continuous": CONTINUOUS_MEASURES,
     "generic": ("GENERIC", "OR", "RR"),
 }
+NOT_ESTIMABLE_NOTE = "left out: zero cell without a continuity correction"
 BINARY_FIELDS = ("events_1", "total_1", "events_2", "total_2")
 CONTINUOUS_FIELDS = ("mean_1", "sd_1", "n_1", "mean_2", "sd_2", "n_2")
 
@@ -142,7 +143,9 @@ def binary_effect_sizes(
     """yi, vi, included, notes and the added correction for OR, RR or RD (RevMan's zero-cell rule).
 
     ``cc`` is added to all four cells of a study with a zero cell.  OR and RR leave out studies with no
-    events, or only events, in both arms; RD keeps them.
+    events, or only events, in both arms; RD keeps them.  With ``cc`` = 0 a study with a zero cell may have
+    no finite yi or positive vi; it is left out of the analysis (``note`` says why), as metafor ``escalc``
+    recodes such values to NA and ``rma`` omits them.
     """
     k = len(labels)
     a, b, c, d = counts.ai, counts.bi, counts.ci, counts.di
@@ -158,15 +161,13 @@ def binary_effect_sizes(
     for i in np.flatnonzero(add > 0):
         notes[i] = f"{cc:g} added to each cell (zero cell)"
     yi, vi = _BINARY_FORMULAS[measure](counts.plus(add))
+    with np.errstate(invalid="ignore"):
+        bad = included & ~(np.isfinite(yi) & np.isfinite(vi) & (vi > 0))
+    for i in np.flatnonzero(bad):
+        notes[i] = f"{NOT_ESTIMABLE_NOTE} ({measure} or its variance is not finite, continuity_correction {cc:g})"
+    included &= ~bad
     yi = np.where(included, yi, np.nan)
     vi = np.where(included, vi, np.nan)
-    bad = included & ~(np.isfinite(yi) & np.isfinite(vi) & (vi > 0))
-    _check(
-        ~bad,
-        labels,
-        f"{measure} or its variance is not finite or not positive; the study has a zero cell and "
-        f"continuity_correction is {cc:g} (use a positive value such as 0.5)",
-    )
     return yi, vi, included, notes, add
 
 

@@ -49,12 +49,12 @@ class HeterogeneityCI(Serialisable):
     tau2_ci_upper: float
     tau_ci_lower: float
     tau_ci_upper: float
-    I2_ci_lower: float
-    I2_ci_upper: float
-    H2_ci_lower: float
-    H2_ci_upper: float
-    H_ci_lower: float
-    H_ci_upper: float
+    I2_ci_lower: float | None
+    I2_ci_upper: float | None
+    H2_ci_lower: float | None
+    H2_ci_upper: float | None
+    H_ci_lower: float | None
+    H_ci_upper: float | None
 
 
 def cochran_q(yi: FloatArray, vi: FloatArray, theta: float) -> float:
@@ -133,18 +133,26 @@ def q_profile_ci(yi: FloatArray, vi: FloatArray, level: float) -> HeterogeneityC
 def higgins_thompson_ci(yi: FloatArray, vi: FloatArray, q: float, level: float) -> HeterogeneityCI:
     """CI of H from ln H ± z SE(ln H) (Higgins & Thompson 2002, as R meta); I², H² follow from H.
 
-    tau² and tau bounds, which this method does not give, are the Q-profile bounds.
+    tau² and tau bounds, which this method does not give, are the Q-profile bounds.  With k = 2 SE(ln H) is
+    undefined (R meta ``calcH`` returns NA), so the H, H² and I² bounds are None.
     """
     k = len(yi)
     z = norm_quantile(1 - (1 - level) / 2)
+    lo, hi = q_profile_tau2_ci(yi, vi, level)
+    if k < 3:
+        return HeterogeneityCI(
+            "higgins_thompson", lo, hi, float(np.sqrt(lo)), float(np.sqrt(hi)), None, None, None, None, None, None
+        )
     if q > k:
         se = (np.log(q) - np.log(k - 1)) / (2 * (np.sqrt(2 * q) - np.sqrt(2 * k - 3)))
     else:
         se = np.sqrt(1 / (2 * (k - 2)) * (1 - 1 / (3 * (k - 2) ** 2)))
-    ln_h = 0.5 * np.log(q / (k - 1)) if q > 0 else 0.0
-    h_lo = max(1.0, float(np.exp(ln_h - z * se)))
-    h_hi = max(1.0, float(np.exp(ln_h + z * se)))
-    lo, hi = q_profile_tau2_ci(yi, vi, level)
+    if q > 0:
+        ln_h = 0.5 * np.log(q / (k - 1))
+        h_lo = max(1.0, float(np.exp(ln_h - z * se)))
+        h_hi = max(1.0, float(np.exp(ln_h + z * se)))
+    else:  # ln H = -inf: both bounds are truncated to 1 (R meta)
+        h_lo = h_hi = 1.0
     return HeterogeneityCI(
         "higgins_thompson",
         lo,

@@ -106,9 +106,19 @@ def meta_regression(
 
 
 def fit_regression(
-    yi: FloatArray, vi: FloatArray, X: FloatArray, names: list[str], method: str, knha: bool, level: float
+    yi: FloatArray,
+    vi: FloatArray,
+    X: FloatArray,
+    names: list[str],
+    method: str,
+    knha: bool,
+    level: float,
+    tau2_scale: float = 1.0,
 ) -> MetaRegressionResult:
-    """Fit the meta-regression for a ready design matrix (first column the intercept if any)."""
+    """Fit the meta-regression for a ready design matrix (first column the intercept if any).
+
+    ``tau2_scale`` is the unit of tau² relative to the data as entered (see ``estimate_tau2``'s ``scale``).
+    """
     k, p = X.shape
     if method != "FE" and method not in TAU2_METHODS:
         raise MetaAnalysisInputError(f"unknown method {method!r}; accepted: FE, {', '.join(TAU2_METHODS)}")
@@ -116,7 +126,9 @@ def fit_regression(
         raise MetaAnalysisInputError(f"a meta-regression with {p} coefficients needs more than {p} studies (k = {k})")
     if np.linalg.matrix_rank(X) < p:
         raise MetaAnalysisInputError("the covariates are collinear (the design matrix is not of full rank)")
-    est = Tau2Estimate("FE", 0.0, float("nan")) if method == "FE" else estimate_tau2(yi, vi, method, X)
+    est = (
+        Tau2Estimate("FE", 0.0, float("nan")) if method == "FE" else estimate_tau2(yi, vi, method, X, scale=tau2_scale)
+    )
     fit = wls(yi, 1.0 / (vi + est.tau2), X)
     vb = fit.vb * (fit.rss / (k - p) if knha else 1.0)
     df = k - p if knha else None

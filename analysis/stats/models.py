@@ -72,7 +72,10 @@ def fit_model(data: StudyData, spec: ModelSpec, tau2: float | None = None) -> Mo
     )
     het = _heterogeneity(q_random, data.k, estimate, spec.i2_definition, vi)
     if not spec.random:
-        return ModelFit(data.k, fixed, None, het_fixed, het, _het_ci(data, spec, q_random), None, w_fixed, None)
+        # A fixed-effect result reports the Q of its own pooling (MH- or Peto-centred), so the Higgins-Thompson
+        # CI of H and I² is built on that Q too (R meta, Q.Cochrane=TRUE); for IV pooling both Qs coincide.
+        het_ci = _het_ci(data, spec, q_fixed)
+        return ModelFit(data.k, fixed, None, het_fixed, het, het_ci, None, w_fixed, None)
     random, w_random = _random_effect(yi, vi, estimate.tau2, spec)
     pi = None
     if spec.prediction_interval is not None:
@@ -112,7 +115,9 @@ def _tau2(data: StudyData, spec: ModelSpec, q_fixed: float, tau2: float | None, 
     if data.k < 2:
         return Tau2Estimate(spec.tau2_method, 0.0, float("nan"))
     q_override = q_fixed if spec.dl_q_basis == "fixed_pooling" else None
-    return estimate_tau2(data.yi, data.vi, spec.tau2_method, q_override=q_override, iv_fit=iv_fit)
+    return estimate_tau2(
+        data.yi, data.vi, spec.tau2_method, q_override=q_override, iv_fit=iv_fit, scale=spec.scale_multiplier**2
+    )
 
 
 def _heterogeneity(q: float, k: int, est: Tau2Estimate, definition: str, vi: FloatArray) -> Heterogeneity:
@@ -190,7 +195,9 @@ def _random_effect(yi: FloatArray, vi: FloatArray, tau2: float, spec: ModelSpec)
 
 
 def _het_ci(data: StudyData, spec: ModelSpec, q: float) -> HeterogeneityCI | None:
-    if "heterogeneity_ci" not in spec.also_report or data.k < 3:
+    # The Q-profile CI needs only k - 1 >= 1 df (metafor ``confint`` works for k = 2); for k = 2 the
+    # Higgins-Thompson bounds of H, H² and I² are undefined (R meta gives NA) and are reported as None.
+    if "heterogeneity_ci" not in spec.also_report or data.k < 2:
         return None
     if spec.heterogeneity_ci_method == "higgins_thompson":
         return higgins_thompson_ci(data.yi, data.vi, q, spec.level)

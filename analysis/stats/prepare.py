@@ -12,6 +12,7 @@ from .effect_sizes import (
     BINARY_MEASURES,
     DATA_TYPES,
     MEASURES,
+    NOT_ESTIMABLE_NOTE,
     RATIO_MEASURES,
     StudyData,
     binary_effect_sizes,
@@ -25,6 +26,7 @@ from .effect_sizes import (
 from .errors import MetaAnalysisInputError
 from .options import ModelSpec
 
+INPUT_CI_LEVEL = 0.95  # level of the ci_lower/ci_upper that generic study rows may give instead of vi or se
 Rows = Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
 DATA_COLUMNS = {
     "dichotomous": ("events_1", "total_1", "events_2", "total_2"),
@@ -90,7 +92,8 @@ def prepare(rows: list[dict[str, Any]], measure: str, data_type: str, spec: Mode
         raise MetaAnalysisInputError("there are no studies")
     check_measure(measure, data_type, spec)
     labels = study_labels(rows)
-    data_cols = set(DATA_COLUMNS[data_type]) | {"study"}
+    # ``study`` stays available as a column, e.g. for ``cumulative_order: "study"`` (alphabetical order)
+    data_cols = set(DATA_COLUMNS[data_type])
     columns = {name: tuple(r.get(name) for r in rows) for name in rows[0] if name not in data_cols}
     k = len(rows)
     empty = np.zeros(k)
@@ -102,13 +105,16 @@ def prepare(rows: list[dict[str, Any]], measure: str, data_type: str, spec: Mode
             peto = peto_components(counts)
         else:
             yi, vi, inc, notes, add = binary_effect_sizes(measure, counts, labels, spec.continuity_correction)
+            _check_mh_tables(spec, labels, notes)
             peto = None
         data = StudyData(measure, tuple(labels), yi, vi, inc, tuple(notes), n1 + n2, add, counts, peto, columns)
     elif data_type == "continuous":
         yi, vi, n = continuous_effect_sizes(rows, labels, measure, spec.md_variance, spec.smd_variant)
         data = StudyData(measure, tuple(labels), yi, vi, np.ones(k, bool), ("",) * k, n, empty, None, None, columns)
     else:
-        z = norm_quantile(1 - (1 - spec.level) / 2)
+        # An input CI is a published 95% CI whatever the analysis level: converting it with the z of
+        # ``spec.level`` (e.g. 1.645 for 0.90) would inflate vi by (1.96/1.645)².
+        z = norm_quantile(1 - (1 - INPUT_CI_LEVEL) / 2)
         yi, vi = generic_effect_sizes(rows, labels, z, ratio=measure in RATIO_MEASURES)
         n = np.array([_total_n(r) for r in rows], dtype=np.float64)
         data = StudyData(measure, tuple(labels), yi, vi, np.ones(k, bool), ("",) * k, n, empty, None, None, columns)
@@ -118,6 +124,23 @@ def prepare(rows: list[dict[str, Any]], measure: str, data_type: str, spec: Mode
             f"no study can be analysed: {kind} is not estimable in any study ({data.notes[0]})"
         )
     return data.scaled(spec.scale_multiplier) if spec.scale_multiplier != 1 else data
+
+
+def _check_mh_tables(spec: ModelSpec, labels: list[str], notes: list[str]) -> None:
+    """Mantel-Haenszel pooling with a study that has no yi/vi (zero cell, continuity_correction 0) is refused.
+
+    metafor ``rma.mh`` and R meta would keep that table in the MH sums (raw counts) while leaving it out of Q;
+    the engine analyses one set of studies throughout, so it cannot reproduce that split.
+    """
+    if spec.pooling != "mantel_haenszel":
+        return
+    left_out = [lab for lab, note in zip(labels, notes, strict=True) if note.startswith(NOT_ESTIMABLE_NOTE)]
+    if left_out:
+        raise MetaAnalysisInputError(
+            f"study {left_out[0]!r} has a zero cell and continuity_correction is 0, so it has no yi/vi but would "
+            "still enter the Mantel-Haenszel sums; use a positive continuity_correction (e.g. 0.5) or "
+            "inverse_variance pooling"
+        )
 
 
 def _total_n(row: Mapping[str, Any]) -> float:

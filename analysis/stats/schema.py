@@ -57,8 +57,9 @@ def result_object(fit: ModelFit, which: str, ratio: bool) -> dict[str, Any]:
         ci = fit.heterogeneity_ci.to_dict()
         ci.pop("method")
         out.update(ci)
-        out["I2_fraction_ci_lower"] = ci["I2_ci_lower"] / 100
-        out["I2_fraction_ci_upper"] = ci["I2_ci_upper"] / 100
+        for bound in ("lower", "upper"):
+            i2 = ci[f"I2_ci_{bound}"]
+            out[f"I2_fraction_ci_{bound}"] = None if i2 is None else i2 / 100
     if which == "random" and fit.prediction is not None:
         out.update(pi_lower=fit.prediction.pi_lower, pi_upper=fit.prediction.pi_upper, pi_se=fit.prediction.pi_se)
     return out
@@ -88,13 +89,31 @@ def _trimfill(tf: TrimFillResult, effect_model: str, ratio: bool) -> dict[str, A
     return out
 
 
+def _input_labels(result: MetaAnalysisResult) -> dict[str, Any]:
+    """The ``study`` values as the input gave them, by their string label.
+
+    A numeric label (``"study": 3``) is written back as that number, so that ``study``, ``omitted`` and ``added``
+    equal the case's own labels (the checker compares them with ``==``).
+    """
+    out: dict[str, Any] = {}
+    for s in result.studies:
+        value = s.data.get("study")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[s.study] = value
+    return out
+
+
 def result_to_schema(result: MetaAnalysisResult) -> dict[str, Any]:
     """The whole result with the schema's keys (plus a few extra keys, which checkers ignore)."""
     spec = result.spec
     ratio = result.measure in RATIO_MEASURES
     out = model_object(result.fit, spec.effect_model, ratio)
     out["measure"] = result.measure
-    out["studies"] = [{k: v for k, v in s.to_dict().items() if k != "data"} for s in result.studies]
+    label = _input_labels(result)
+    out["studies"] = [
+        {**{k: v for k, v in s.to_dict().items() if k != "data"}, "study": label.get(s.study, s.study)}
+        for s in result.studies
+    ]
     if result.subgroups:
         out["subgroups"] = {
             g.level: {"k": g.k, **model_object(g.fit, spec.effect_model, ratio)} for g in result.subgroups
@@ -103,11 +122,13 @@ def result_to_schema(result: MetaAnalysisResult) -> dict[str, Any]:
         out["test_for_subgroup_differences"] = result.subgroup_test.to_dict()
     if result.leave_one_out:
         out["leave_one_out"] = [
-            {"omitted": r.study, **model_object(r.fit, spec.effect_model, ratio)} for r in result.leave_one_out
+            {"omitted": label.get(r.study, r.study), **model_object(r.fit, spec.effect_model, ratio)}
+            for r in result.leave_one_out
         ]
     if result.cumulative:
         out["cumulative"] = [
-            {"added": r.study, **model_object(r.fit, spec.effect_model, ratio)} for r in result.cumulative
+            {"added": label.get(r.study, r.study), **model_object(r.fit, spec.effect_model, ratio)}
+            for r in result.cumulative
         ]
     for name, test in result.small_study_tests.items():
         out[name] = _small_study(test)

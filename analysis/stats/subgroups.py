@@ -37,7 +37,7 @@ def common_tau2(data: StudyData, spec: ModelSpec, levels: dict[str, list[int]]) 
     X = np.zeros((data.k, len(levels)))
     for j, members in enumerate(levels.values()):
         X[members, j] = 1.0
-    return estimate_tau2(data.yi, data.vi, spec.tau2_method, X).tau2
+    return estimate_tau2(data.yi, data.vi, spec.tau2_method, X, scale=spec.scale_multiplier**2).tau2
 
 
 def subgroup_analysis(

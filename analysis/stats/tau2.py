@@ -14,7 +14,15 @@ is metafor's ``se.tau2``.  References:
   solved by Newton steps from 0, which converge monotonically (DerSimonian & Kacker 2007).
 * EB: Morris CN (1983). Parametric empirical Bayes inference. JASA 78:47-55.  For any design its
   estimating equation Σw e² = k - p is the Paule-Mandel equation (Viechtbauer et al. 2015, Res Synth
-  Methods 6:281-302), so both share one solver.
+  Methods 6:281-302); its SE and its fallback (when metafor's iteration fails) are those of PM.
+
+ML, REML and EB report the value of metafor's own iteration (``_metafor_path``): from the HE estimate,
+tau² += adj with step halving at 0, stopped once tau² changes by at most 1e-5 (metafor ``control``
+``threshold``, ``maxiter`` 100).  That value can differ from the exact optimum (which is located first; failing
+to find it is an error) by up to ~1e-3 relative when the iteration converges slowly, e.g. REML on
+dat.raudenbush1985 (0.018826 against 0.018818), and on a boundary optimum it is a small positive number
+(CLASP ML: tau = 0.0023, as DerSimonian & Kacker 2007 and metafor's tests print).  The case schema's
+expected values come from metafor, so its value is the one reported.
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ SCORING_ITER = 100
 LL0_THRESHOLD = 1e-5  # metafor control threshold
 LL0_TOLERANCE = np.finfo(float).eps ** 0.25  # metafor control tol
 REL_TOL = 1e-10
+METAFOR_THRESHOLD = 1e-5  # metafor control threshold: stop when tau2 changes by at most this
+METAFOR_MAXITER = 100  # metafor control maxiter
 
 
 @dataclass(frozen=True)
@@ -57,11 +67,14 @@ def estimate_tau2(
     X: FloatArray | None = None,
     q_override: float | None = None,
     iv_fit: WlsFit | None = None,
+    scale: float = 1.0,
 ) -> Tau2Estimate:
     """Estimate tau² for the model yi = X beta + u_i + e_i, u ~ N(0, tau²), e ~ N(0, vi).
 
     ``q_override`` replaces the inverse-variance Q in the DL estimator (RevMan's MH-centred Q);
     ``iv_fit`` is the weighted fit with w = 1/vi when the caller already has it (saves a pass).
+    ``scale`` is the unit of tau² relative to the data as entered (m² for ``scale_multiplier`` m): metafor's
+    absolute stopping threshold of ML, REML and EB applies on the unscaled data, so results scale exactly.
     With k <= p there is no information on tau²: the estimate is 0 with an undefined SE.
     """
     if method not in TAU2_METHODS:
@@ -71,6 +84,8 @@ def estimate_tau2(
         return Tau2Estimate(method, 0.0, float("nan"))
     if method == "DL":
         return _dl(yi, vi, X, q_override, iv_fit)
+    if method in ITERATIVE_PATHS:
+        return ITERATIVE_PATHS[method](yi, vi, X, METAFOR_THRESHOLD * scale)
     return _ESTIMATORS[method](yi, vi, X)
 
 
@@ -131,13 +146,30 @@ def _information(yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: flo
     return fit.tr_pp() if reml else vdot(fit.w, fit.w)
 
 
-def _fisher_scoring(yi: FloatArray, vi: FloatArray, X: FloatArray | None, reml: bool) -> Tau2Estimate:
+def _fisher_scoring(
+    yi: FloatArray, vi: FloatArray, X: FloatArray | None, reml: bool, threshold: float = METAFOR_THRESHOLD
+) -> Tau2Estimate:
     """ML or REML by Fisher scoring from the HE estimate, with step halving at the boundary.
 
-    When a step would leave [0, inf) and the likelihood already decreases at tau2 = 0, the estimate is
-    exactly 0 (metafor halves towards 0 and stops near it).  Fisher scoring can creep or oscillate slowly
-    towards the optimum; after ``SCORING_ITER`` steps the root of the score next to the last iterate is
-    bracketed and found by Brent's method.
+    The exact optimum is located first (``_exact_ml``; failing to find it raises ``ConvergenceError``).  The
+    value reported is that of metafor's iteration (``_metafor_path``, stopped at a change <= ``threshold``),
+    which is what metafor prints: on a boundary optimum a small positive tau² instead of exactly 0, and in
+    slow cases a value up to ~1e-3 relative from the exact optimum.  Without a converged metafor path the exact
+    optimum is reported.  metafor's ll0 check (tau² = 0 if the likelihood is higher there) is then applied.
+    """
+    exact = _exact_ml(yi, vi, X, reml)
+    start = _he(yi, vi, X).tau2
+    path = _metafor_path(lambda t: _scoring_step(yi, vi, X, t, reml), start, threshold)
+    tau2, iterations = path if path is not None else exact
+    return _ml_estimate(yi, vi, X, tau2, reml, iterations, threshold)
+
+
+def _exact_ml(yi: FloatArray, vi: FloatArray, X: FloatArray | None, reml: bool) -> tuple[float, int]:
+    """The exact optimum (score root, or 0) by Fisher scoring to REL_TOL, with a bracketed root search as fallback.
+
+    When a step would leave [0, inf) and the likelihood already decreases at tau2 = 0, the optimum is 0.  Fisher
+    scoring can creep or oscillate slowly towards the optimum; after ``SCORING_ITER`` steps the root of the
+    score next to the last iterate is bracketed and found by Brent's method.
     """
     method = "REML" if reml else "ML"
     tau2 = _he(yi, vi, X).tau2
@@ -151,14 +183,37 @@ def _fisher_scoring(yi: FloatArray, vi: FloatArray, X: FloatArray | None, reml: 
                 adj /= 2
         tau2 += adj
         if abs(adj) <= REL_TOL * max(1.0, tau2):
-            return _ml_estimate(yi, vi, X, tau2, reml, iteration)
+            return tau2, iteration
     root = _score_root(lambda t: _scoring_step(yi, vi, X, t, reml), tau2, adj)
     if root is None:
         raise ConvergenceError(
             f"the Fisher scoring algorithm for the {method} estimate of tau2 did not converge in {SCORING_ITER} "
             "iterations; choose another tau2_method (e.g. DL or PM)"
         )
-    return _ml_estimate(yi, vi, X, root[0], reml, SCORING_ITER + root[1])
+    return root[0], SCORING_ITER + root[1]
+
+
+def _metafor_path(
+    step: Callable[[float], float], start: float, threshold: float = METAFOR_THRESHOLD
+) -> tuple[float, int] | None:
+    """metafor ``rma.uni``'s iteration for ML, REML and EB: from max(0, start), tau2 += adj, where adj is halved
+    while tau2 + adj < 0, until tau2 changes by at most ``threshold``; None after ``METAFOR_MAXITER``.
+
+    At tau2 = 0 a negative step halves down to -0.0, so the iteration stays at 0 (as in R).
+    """
+    tau2 = max(0.0, start)
+    for iteration in range(1, METAFOR_MAXITER + 1):
+        adj = step(tau2)
+        if not np.isfinite(adj):
+            return None
+        while tau2 + adj < 0:
+            adj /= 2
+        new = tau2 + adj
+        change = abs(new - tau2)
+        tau2 = new
+        if change <= threshold:
+            return max(0.0, tau2), iteration
+    return None
 
 
 def _score_root(step: Callable[[float], float], tau2: float, adj: float) -> tuple[float, int] | None:
@@ -192,11 +247,18 @@ def log_likelihood(yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: f
 
 
 def _ml_estimate(
-    yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: float, reml: bool, it: int
+    yi: FloatArray,
+    vi: FloatArray,
+    X: FloatArray | None,
+    tau2: float,
+    reml: bool,
+    it: int,
+    threshold: float = LL0_THRESHOLD,
 ) -> Tau2Estimate:
-    """The estimate with its SE; tau2 = 0 instead when the likelihood is higher there (metafor's ll0check)."""
+    """The estimate with its SE; tau2 = 0 instead when the likelihood is higher there (metafor's ll0check,
+    done only for tau2 above metafor's threshold, in the units of the unscaled data)."""
     gap = log_likelihood(yi, vi, X, 0.0, reml) - log_likelihood(yi, vi, X, tau2, reml)
-    if tau2 > LL0_THRESHOLD and gap > LL0_TOLERANCE:
+    if tau2 > threshold and gap > LL0_TOLERANCE:
         warnings.warn(
             "Fisher scoring may have stopped at a local maximum of the likelihood; tau2 is set to 0, "
             "where the likelihood is higher (as metafor)",
@@ -221,6 +283,26 @@ def _pm_root(yi: FloatArray, vi: FloatArray, X: FloatArray | None, method: str) 
         tau2 = newton
     se = float(np.sqrt(2 * k**2 / (k - p) / float(np.sum(1.0 / (vi + tau2))) ** 2))
     return Tau2Estimate(method, tau2, se, iteration, True)
+
+
+def _eb_step(yi: FloatArray, vi: FloatArray, X: FloatArray | None, tau2: float) -> float:
+    """metafor's EB step (Q k/(k-p) - k)/Σw at tau2, Q the generalised Q of the weighted fit."""
+    k, p = design_shape(len(yi), X)
+    fit = wls(yi, 1.0 / (vi + tau2), X)
+    return (fit.rss * k / (k - p) - k) / float(np.sum(fit.w))
+
+
+def _eb(yi: FloatArray, vi: FloatArray, X: FloatArray | None, threshold: float = METAFOR_THRESHOLD) -> Tau2Estimate:
+    """Empirical Bayes: the root of the PM equation is located first; the value reported is that of metafor's
+    EB iteration from the HE estimate (see the module docstring), whose SE formula is the PM one."""
+    exact = _pm_root(yi, vi, X, "EB")
+    path = _metafor_path(lambda t: _eb_step(yi, vi, X, t), _he(yi, vi, X).tau2, threshold)
+    if path is None:
+        return exact
+    k, p = design_shape(len(yi), X)
+    tau2, iterations = path
+    se = float(np.sqrt(2 * k**2 / (k - p) / float(np.sum(1.0 / (vi + tau2))) ** 2))
+    return Tau2Estimate("EB", tau2, se, iterations, True)
 
 
 def _pm_newton(yi: FloatArray, vi: FloatArray, X: FloatArray | None, target: float) -> tuple[float | None, int]:
@@ -267,5 +349,10 @@ _ESTIMATORS: dict[str, Callable[[FloatArray, FloatArray, FloatArray | None], Tau
     "REML": lambda y, v, X: _fisher_scoring(y, v, X, reml=True),
     "ML": lambda y, v, X: _fisher_scoring(y, v, X, reml=False),
     "PM": lambda y, v, X: _pm_root(y, v, X, "PM"),
-    "EB": lambda y, v, X: _pm_root(y, v, X, "EB"),
+    "EB": lambda y, v, X: _eb(y, v, X),
+}
+ITERATIVE_PATHS: dict[str, Callable[[FloatArray, FloatArray, FloatArray | None, float], Tau2Estimate]] = {
+    "REML": lambda y, v, X, thr: _fisher_scoring(y, v, X, True, thr),
+    "ML": lambda y, v, X, thr: _fisher_scoring(y, v, X, False, thr),
+    "EB": _eb,
 }

@@ -44,7 +44,8 @@ def auto_side(yi: FloatArray, vi: FloatArray, spec: ModelSpec) -> str:
         )
     X = np.column_stack([np.ones(len(yi)), np.sqrt(vi)])
     method = spec.tau2_method if spec.random else "FE"
-    slope = fit_regression(yi, vi, X, ["intrcpt", "sqrtvi"], method, False, spec.level).coefficients[1].estimate
+    fit = fit_regression(yi, vi, X, ["intrcpt", "sqrtvi"], method, False, spec.level, spec.scale_multiplier**2)
+    slope = fit.coefficients[1].estimate
     return "right" if slope < 0 else "left"
 
 

@@ -145,7 +145,7 @@ def test_ml_fit_statistics_match_metafor_tests() -> None:
 def test_clasp_estimators_match_dersimonian_kacker_2007(method: str, tau: float, mu: float, se: float) -> None:
     """wviechtb/metafor tests/testthat/test_analysis_example_dersimonian2007.r (DerSimonian & Kacker 2007,
     Tables 3-4), CLASP log ORs.  The ML optimum is on the boundary: metafor halves its steps towards 0 and
-    stops at tau = 0.0023 (tau^2 ~ 5e-6); here tau^2 is exactly 0, which moves mu by 1e-4."""
+    stops at tau = 0.0023 (tau^2 ~ 5e-6), and the engine reports the value metafor stops at."""
     from .reference import case
 
     out = meta_analysis(case("clasp_or_pm")["studies"], "OR", {"tau2_method": method}).to_dict()
