@@ -7,7 +7,6 @@ import sys
 
 from celery import Celery
 from celery.signals import worker_init
-
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

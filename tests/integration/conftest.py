@@ -101,11 +101,12 @@ def celery_worker_process(request, tmp_path, settings) -> Iterator[str]:
         broker_env = {"REDIS_URL": url}
     else:
         folder = tmp_path / "worker-var" / "broker"
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         _point_app_at("filesystem://", {"data_folder_in": str(folder / "queue"),
                                         "data_folder_out": str(folder / "queue"),
-                                        "processed_folder": str(folder / "processed")})
+                                        "processed_folder": str(folder / "processed"),
+                                        "control_folder": str(folder / "control")})
         broker_env = {}
     worker = Worker(_worker_env(tmp_path, Path(settings.MEDIA_ROOT), broker_env), tmp_path / "worker.log")
     try:
