@@ -42,6 +42,18 @@ def _media_root(request, tmp_path):
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher(request):
+    """Hashing passwords with PBKDF2 for every user of every test costs seconds; tests need no strength."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @dataclass
 class Cast:
     review: object
