@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AnalysisConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'analysis'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "analysis"

@@ -190,6 +190,10 @@ NCBI_EMAIL = os.environ.get("NCBI_EMAIL", "")
 NCBI_TOOL = os.environ.get("NCBI_TOOL", "review-manager")
 NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
 NCBI_BASE_URL = os.environ.get("NCBI_BASE_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
+NCBI_RETRY_TRIES = env_int("NCBI_RETRY_TRIES", 5)
+NCBI_RETRY_BACKOFF = float(os.environ.get("NCBI_RETRY_BACKOFF", "1.0"))
+# Large files are parsed in a second process while the first one writes (see review/imports/parse_worker.py).
+IMPORT_PARSE_WORKER = env_bool("IMPORT_PARSE_WORKER", True)
 
 # Celery: the embedded filesystem broker by default, Redis in served mode.
 CELERY_BROKER_DIR = VAR_DIR / "broker"

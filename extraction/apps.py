@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ExtractionConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'extraction'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "extraction"

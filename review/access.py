@@ -64,9 +64,7 @@ def review_for_user(user: Any, slug: str, action: Action = Action.VIEW) -> tuple
     """Fetch the review and the user's membership, or raise 404 (not a member) / 403 (missing role)."""
     if not getattr(user, "is_authenticated", False):
         raise Http404("No such review.")
-    membership = (
-        Membership.objects.select_related("review").filter(review__slug=slug, user=user).first()
-    )
+    membership = Membership.objects.select_related("review").filter(review__slug=slug, user=user).first()
     if membership is None:
         raise Http404("No such review.")
     if not allows(membership, action):

@@ -17,8 +17,17 @@ class ReviewCreateForm(forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = ["title", "slug", "question", "population", "intervention", "comparator", "outcomes",
-                  "inclusion_criteria", "exclusion_criteria"]
+        fields = [
+            "title",
+            "slug",
+            "question",
+            "population",
+            "intervention",
+            "comparator",
+            "outcomes",
+            "inclusion_criteria",
+            "exclusion_criteria",
+        ]
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in PROTOCOL_FIELDS if name != "title"}
 
     def clean_slug(self) -> str:
@@ -30,7 +39,8 @@ class ReviewCreateForm(forms.ModelForm):
 
 class ProtocolForm(forms.ModelForm):
     exclusion_reasons = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
         help_text="One full-text exclusion reason per line, in the order reviewers should see them.",
     )
 
@@ -42,8 +52,9 @@ class ProtocolForm(forms.ModelForm):
 
 class MemberAddForm(forms.Form):
     identifier = forms.CharField(label="Username or email", max_length=254)
-    roles = forms.MultipleChoiceField(choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple,
-                                      initial=[Role.REVIEWER])
+    roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, initial=[Role.REVIEWER]
+    )
 
 
 class MemberUpdateForm(forms.Form):

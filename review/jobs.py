@@ -67,9 +67,7 @@ def job_progress(job_id: int) -> Progress:
     """Return a callback that records progress (done, total, message) and beats the heartbeat."""
 
     def report(done: int, total: int, message: str = "") -> None:
-        Job.objects.filter(pk=job_id).update(
-            progress=done, total=total, message=message, heartbeat_at=timezone.now()
-        )
+        Job.objects.filter(pk=job_id).update(progress=done, total=total, message=message, heartbeat_at=timezone.now())
 
     return report
 

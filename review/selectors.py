@@ -28,11 +28,14 @@ def stage_counts(review: Review) -> list[tuple[str, int]]:
     """Return the PRISMA stages that exist so far with their record counts, in flow order."""
     records = Record.objects.filter(review=review).exclude(batch__status="undone")
     identified = records.count()
-    grouped_duplicates = records.filter(duplicate_group__isnull=False).exclude(
-        duplicate_group__primary_id=F("id")
-    ).count()
-    counts = [("Records identified", identified), ("Duplicates removed", grouped_duplicates),
-              ("Records to screen", identified - grouped_duplicates)]
+    grouped_duplicates = (
+        records.filter(duplicate_group__isnull=False).exclude(duplicate_group__primary_id=F("id")).count()
+    )
+    counts = [
+        ("Records identified", identified),
+        ("Duplicates removed", grouped_duplicates),
+        ("Records to screen", identified - grouped_duplicates),
+    ]
     for extra in STAGE_COUNT_HOOKS:
         counts.extend(extra(review))
     return counts

@@ -14,12 +14,23 @@ from review.audit import audit_record, snapshot
 from review.models import ExclusionReason, Membership, Review, Role
 
 PROTOCOL_FIELDS = [
-    "title", "question", "population", "intervention", "comparator", "outcomes",
-    "inclusion_criteria", "exclusion_criteria",
+    "title",
+    "question",
+    "population",
+    "intervention",
+    "comparator",
+    "outcomes",
+    "inclusion_criteria",
+    "exclusion_criteria",
 ]
 DEFAULT_EXCLUSION_REASONS = [
-    "Wrong population", "Wrong intervention", "Wrong comparator", "Wrong outcomes",
-    "Wrong study design", "Duplicate publication", "Full text not in an accepted language",
+    "Wrong population",
+    "Wrong intervention",
+    "Wrong comparator",
+    "Wrong outcomes",
+    "Wrong study design",
+    "Duplicate publication",
+    "Full text not in an accepted language",
 ]
 
 
@@ -33,8 +44,9 @@ def unique_slug(text: str) -> str:
 
 
 @transaction.atomic
-def review_create(*, user: Any, title: str, slug: str = "", exclusion_reasons: list[str] | None = None,
-                  **protocol: str) -> Review:
+def review_create(
+    *, user: Any, title: str, slug: str = "", exclusion_reasons: list[str] | None = None, **protocol: str
+) -> Review:
     """Create a review with ``user`` as its lead and the default (or given) exclusion reasons."""
     unknown = set(protocol) - set(PROTOCOL_FIELDS)
     if unknown:
@@ -45,8 +57,13 @@ def review_create(*, user: Any, title: str, slug: str = "", exclusion_reasons: l
     Membership.objects.create(review=review, user=user, is_lead=True)
     reasons = DEFAULT_EXCLUSION_REASONS if exclusion_reasons is None else exclusion_reasons
     exclusion_reasons_set(review=review, user=None, labels=reasons)
-    audit_record(actor=user, action="review.create", obj=review, review=review,
-                 after=snapshot(review, ["slug", *PROTOCOL_FIELDS]))
+    audit_record(
+        actor=user,
+        action="review.create",
+        obj=review,
+        review=review,
+        after=snapshot(review, ["slug", *PROTOCOL_FIELDS]),
+    )
     return review
 
 
@@ -63,8 +80,9 @@ def review_update_protocol(*, review: Review, user: Any, **changes: str) -> Revi
     for name in changed:
         setattr(review, name, changes[name])
     review.save(update_fields=[*changed, "updated_at"])
-    audit_record(actor=user, action="review.protocol", obj=review, review=review,
-                 before=before, after=snapshot(review, changed))
+    audit_record(
+        actor=user, action="review.protocol", obj=review, review=review, before=before, after=snapshot(review, changed)
+    )
     return review
 
 
@@ -80,8 +98,14 @@ def exclusion_reasons_set(*, review: Review, user: Any, labels: list[str]) -> li
     for position, label in enumerate(clean):
         ExclusionReason.objects.update_or_create(review=review, label=label, defaults={"position": position})
     if user is not None and before != clean:
-        audit_record(actor=user, action="review.exclusion_reasons", obj=review, review=review,
-                     before={"exclusion_reasons": before}, after={"exclusion_reasons": clean})
+        audit_record(
+            actor=user,
+            action="review.exclusion_reasons",
+            obj=review,
+            review=review,
+            before={"exclusion_reasons": before},
+            after={"exclusion_reasons": clean},
+        )
     return list(review.exclusion_reasons.all())
 
 
@@ -103,8 +127,12 @@ def _check_roles(roles: set[str]) -> None:
 
 
 def _membership_state(member: Membership) -> dict[str, Any]:
-    return {"user": member.user.username, "roles": sorted(member.roles),
-            "third_reviewer": member.is_third_reviewer, "consensus": member.can_make_consensus}
+    return {
+        "user": member.user.username,
+        "roles": sorted(member.roles),
+        "third_reviewer": member.is_third_reviewer,
+        "consensus": member.can_make_consensus,
+    }
 
 
 @transaction.atomic
@@ -127,8 +155,15 @@ def _lock_members(review: Review) -> list[Membership]:
 
 
 @transaction.atomic
-def membership_update(*, review: Review, actor: Any, member_id: int, roles: set[str],
-                      third_reviewer: bool = False, consensus: bool = False) -> Membership:
+def membership_update(
+    *,
+    review: Review,
+    actor: Any,
+    member_id: int,
+    roles: set[str],
+    third_reviewer: bool = False,
+    consensus: bool = False,
+) -> Membership:
     """Change a member's roles and permissions; the last lead keeps the lead role."""
     _check_roles(roles)
     members = _lock_members(review)
@@ -142,8 +177,14 @@ def membership_update(*, review: Review, actor: Any, member_id: int, roles: set[
     member.set_roles(roles)
     member.is_third_reviewer, member.can_make_consensus = third_reviewer, consensus
     member.save()
-    audit_record(actor=actor, action="membership.update", obj=member, review=review,
-                 before=before, after=_membership_state(member))
+    audit_record(
+        actor=actor,
+        action="membership.update",
+        obj=member,
+        review=review,
+        before=before,
+        after=_membership_state(member),
+    )
     return member
 
 
@@ -156,6 +197,5 @@ def membership_remove(*, review: Review, actor: Any, member_id: int) -> None:
         raise ValidationError("No such member.")
     if member.is_lead and sum(m.is_lead for m in members) == 1:
         raise ValidationError("The review's last lead cannot be removed.")
-    audit_record(actor=actor, action="membership.remove", obj=member, review=review,
-                 before=_membership_state(member))
+    audit_record(actor=actor, action="membership.remove", obj=member, review=review, before=_membership_state(member))
     member.delete()

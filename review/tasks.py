@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-import review.exports  # noqa: F401  (registers the export job handlers)
+# Job handlers register themselves on import; a worker must know every kind it may be sent.
+import review.dedup.jobs  # noqa: F401
+import review.exports  # noqa: F401
+import review.imports.jobs  # noqa: F401
 from review.jobs import job_run
 
 

@@ -38,16 +38,18 @@ def review_create(request: HttpRequest) -> HttpResponse:
 @review_view(Action.VIEW)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     review = request.review  # type: ignore[attr-defined]
-    context = {"members": members_of(review), "counts": stage_counts(review),
-               "can_manage": allows(request.membership, Action.MANAGE)}  # type: ignore[attr-defined]
+    context = {
+        "members": members_of(review),
+        "counts": stage_counts(review),
+        "can_manage": allows(request.membership, Action.MANAGE),
+    }  # type: ignore[attr-defined]
     return render(request, "review/dashboard.html", context)
 
 
 @review_view(Action.VIEW)
 def protocol(request: HttpRequest, slug: str) -> HttpResponse:
     review = request.review  # type: ignore[attr-defined]
-    context = {"reasons": review.exclusion_reasons.all(),
-               "can_manage": allows(request.membership, Action.MANAGE)}  # type: ignore[attr-defined]
+    context = {"reasons": review.exclusion_reasons.all(), "can_manage": allows(request.membership, Action.MANAGE)}  # type: ignore[attr-defined]
     return render(request, "review/protocol.html", context)
 
 
@@ -70,11 +72,21 @@ def protocol_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @review_view(Action.VIEW)
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     review = request.review  # type: ignore[attr-defined]
-    rows = [(m, MemberUpdateForm(initial={"roles": sorted(m.roles), "third_reviewer": m.is_third_reviewer,
-                                          "consensus": m.can_make_consensus}, prefix=f"m{m.pk}"))
-            for m in members_of(review)]
-    context = {"rows": rows, "add_form": MemberAddForm(),
-               "can_manage": allows(request.membership, Action.MANAGE)}  # type: ignore[attr-defined]
+    rows = [
+        (
+            m,
+            MemberUpdateForm(
+                initial={
+                    "roles": sorted(m.roles),
+                    "third_reviewer": m.is_third_reviewer,
+                    "consensus": m.can_make_consensus,
+                },
+                prefix=f"m{m.pk}",
+            ),
+        )
+        for m in members_of(review)
+    ]
+    context = {"rows": rows, "add_form": MemberAddForm(), "can_manage": allows(request.membership, Action.MANAGE)}  # type: ignore[attr-defined]
     return render(request, "review/members.html", context)
 
 
@@ -84,9 +96,12 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
-            member = services.membership_add(review=request.review, actor=request.user,  # type: ignore[attr-defined]
-                                             identifier=form.cleaned_data["identifier"],
-                                             roles=set(form.cleaned_data["roles"]))
+            member = services.membership_add(
+                review=request.review,
+                actor=request.user,  # type: ignore[attr-defined]
+                identifier=form.cleaned_data["identifier"],
+                roles=set(form.cleaned_data["roles"]),
+            )
             messages.success(request, f"{member.user.username} added.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -103,10 +118,14 @@ def member_update(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
         messages.error(request, "Choose at least one role.")
         return redirect("review:members", slug=slug)
     try:
-        services.membership_update(review=request.review, actor=request.user,  # type: ignore[attr-defined]
-                                   member_id=member_id, roles=set(form.cleaned_data["roles"]),
-                                   third_reviewer=form.cleaned_data["third_reviewer"],
-                                   consensus=form.cleaned_data["consensus"])
+        services.membership_update(
+            review=request.review,
+            actor=request.user,  # type: ignore[attr-defined]
+            member_id=member_id,
+            roles=set(form.cleaned_data["roles"]),
+            third_reviewer=form.cleaned_data["third_reviewer"],
+            consensus=form.cleaned_data["consensus"],
+        )
         messages.success(request, "Roles saved.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -117,8 +136,11 @@ def member_update(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
 @require_POST
 def member_remove(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     try:
-        services.membership_remove(review=request.review, actor=request.user,  # type: ignore[attr-defined]
-                                   member_id=member_id)
+        services.membership_remove(
+            review=request.review,
+            actor=request.user,  # type: ignore[attr-defined]
+            member_id=member_id,
+        )
         messages.success(request, "Member removed.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -30,8 +30,11 @@ def signup(request: HttpRequest) -> HttpResponse:
 @open_view("the user's own tokens only")
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    context = {"tokens": request.user.api_tokens.all(), "form": TokenCreateForm(),
-               "new_key": request.session.pop("new_token_key", None)}
+    context = {
+        "tokens": request.user.api_tokens.all(),
+        "form": TokenCreateForm(),
+        "new_key": request.session.pop("new_token_key", None),
+    }
     return render(request, "review/tokens.html", context)
 
 

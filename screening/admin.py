@@ -1,3 +1,1 @@
-from django.contrib import admin
-
-# Register your models here.
+"""Screening rows are changed only through the services (history and audit); the admin is not used."""

@@ -23,11 +23,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if len(parts) != 2:
             raise AuthenticationFailed("Give the token as 'Authorization: Bearer <key>'.")
         key = parts[1].decode("ascii", errors="replace")
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-            .first()
-        )
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
         if token is None or not token.user.is_active:
             raise AuthenticationFailed("Unknown or revoked API token.")
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

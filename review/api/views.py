@@ -55,8 +55,12 @@ class ReviewDetailApi(APIView):
         serializer = ReviewSerializer(request.review, data=request.data, partial=True)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
         changes = {k: v for k, v in serializer.validated_data.items() if k in services.PROTOCOL_FIELDS}
-        review = _service_call(services.review_update_protocol, review=request.review,  # type: ignore[attr-defined]
-                               user=request.user, **changes)
+        review = _service_call(
+            services.review_update_protocol,
+            review=request.review,  # type: ignore[attr-defined]
+            user=request.user,
+            **changes,
+        )
         return Response(ReviewSerializer(review).data)
 
 
@@ -75,9 +79,13 @@ class MemberListApi(APIView):
         data.is_valid(raise_exception=True)
         if not data.validated_data.get("identifier"):
             raise ValidationError({"identifier": "Give the username or email of the user to add."})
-        member = _service_call(services.membership_add, review=request.review,  # type: ignore[attr-defined]
-                               actor=request.user, identifier=data.validated_data["identifier"],
-                               roles=set(data.validated_data["roles"]))
+        member = _service_call(
+            services.membership_add,
+            review=request.review,  # type: ignore[attr-defined]
+            actor=request.user,
+            identifier=data.validated_data["identifier"],
+            roles=set(data.validated_data["roles"]),
+        )
         return Response(MembershipSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -89,14 +97,23 @@ class MemberDetailApi(APIView):
     def patch(self, request: Request, slug: str, member_id: int) -> Response:
         data = MemberWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        member = _service_call(services.membership_update, review=request.review,  # type: ignore[attr-defined]
-                               actor=request.user, member_id=member_id, roles=set(data.validated_data["roles"]),
-                               third_reviewer=data.validated_data["third_reviewer"],
-                               consensus=data.validated_data["consensus"])
+        member = _service_call(
+            services.membership_update,
+            review=request.review,  # type: ignore[attr-defined]
+            actor=request.user,
+            member_id=member_id,
+            roles=set(data.validated_data["roles"]),
+            third_reviewer=data.validated_data["third_reviewer"],
+            consensus=data.validated_data["consensus"],
+        )
         return Response(MembershipSerializer(member).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, member_id: int) -> Response:
-        _service_call(services.membership_remove, review=request.review,  # type: ignore[attr-defined]
-                      actor=request.user, member_id=member_id)
+        _service_call(
+            services.membership_remove,
+            review=request.review,  # type: ignore[attr-defined]
+            actor=request.user,
+            member_id=member_id,
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,12 +10,13 @@ from review.models.core import (
     Review,
     Role,
 )
-from review.models.dedup import DuplicateGroup, DuplicatePair, PairStatus
+from review.models.dedup import DedupSettings, DuplicateGroup, DuplicatePair, PairStatus
 from review.models.records import ImportBatch, ImportStatus, Record, Source, SourceKind
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "DedupSettings",
     "DuplicateGroup",
     "DuplicatePair",
     "ExclusionReason",

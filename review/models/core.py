@@ -65,8 +65,12 @@ class Membership(models.Model):
     @property
     def roles(self) -> set[Role]:
         """Return the set of roles this member holds."""
-        flags = {Role.LEAD: self.is_lead, Role.REVIEWER: self.is_reviewer,
-                 Role.EXTRACTOR: self.is_extractor, Role.VIEWER: self.is_viewer}
+        flags = {
+            Role.LEAD: self.is_lead,
+            Role.REVIEWER: self.is_reviewer,
+            Role.EXTRACTOR: self.is_extractor,
+            Role.VIEWER: self.is_viewer,
+        }
         return {role for role, held in flags.items() if held}
 
     def set_roles(self, roles: set[str]) -> None:

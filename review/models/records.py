@@ -64,6 +64,8 @@ class ImportBatch(models.Model):
     records_skipped = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
+    # How far an Entrez run got (query, date ranges, retstart), so a failed run resumes where it stopped.
+    state = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
@@ -127,3 +129,17 @@ class Record(models.Model):
     def is_primary(self) -> bool:
         """Return True when the record is screened for its duplicate group (or has no group)."""
         return self.duplicate_group_id is None or self.duplicate_group.primary_id == self.pk
+
+
+class EntrezThrottle(models.Model):
+    """The next moment a request to NCBI may start, shared by every worker and process.
+
+    Used by review/importers/entrez.py when no Redis is configured: a row per limit (key and rate),
+    claimed with a conditional UPDATE so two processes never take the same slot.
+    """
+
+    name = models.CharField(max_length=60, unique=True)
+    next_at = models.FloatField(default=0.0, help_text="a Unix timestamp")
+
+    def __str__(self) -> str:
+        return f"{self.name} next at {self.next_at:.3f}"

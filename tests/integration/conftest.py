@@ -58,10 +58,25 @@ class Worker:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
-             "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle",
-             f"--hostname=test-{os.getpid()}@%h"],
-            cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--pool=solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                f"--hostname=test-{os.getpid()}@%h",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         self._wait_ready()
 
@@ -85,8 +100,13 @@ class Worker:
 
 def _worker_env(tmp_path: Path, media_root: Path, broker_env: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"}}
-    env.update(DATABASE_URL=test_database_url(), MEDIA_ROOT=str(media_root), VAR_DIR=str(tmp_path / "worker-var"),
-               SECRET_KEY=env.get("SECRET_KEY", "integration-test-key"), **broker_env)
+    env.update(
+        DATABASE_URL=test_database_url(),
+        MEDIA_ROOT=str(media_root),
+        VAR_DIR=str(tmp_path / "worker-var"),
+        SECRET_KEY=env.get("SECRET_KEY", "integration-test-key"),
+        **broker_env,
+    )
     return env
 
 
@@ -103,10 +123,15 @@ def celery_worker_process(request, tmp_path, settings) -> Iterator[str]:
         folder = tmp_path / "worker-var" / "broker"
         for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
-        _point_app_at("filesystem://", {"data_folder_in": str(folder / "queue"),
-                                        "data_folder_out": str(folder / "queue"),
-                                        "processed_folder": str(folder / "processed"),
-                                        "control_folder": str(folder / "control")})
+        _point_app_at(
+            "filesystem://",
+            {
+                "data_folder_in": str(folder / "queue"),
+                "data_folder_out": str(folder / "queue"),
+                "processed_folder": str(folder / "processed"),
+                "control_folder": str(folder / "control"),
+            },
+        )
         broker_env = {}
     worker = Worker(_worker_env(tmp_path, Path(settings.MEDIA_ROOT), broker_env), tmp_path / "worker.log")
     try:

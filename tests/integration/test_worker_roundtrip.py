@@ -27,8 +27,10 @@ def test_audit_export_round_trips_through_a_real_worker(celery_worker_process, c
     """Export is queued by the page, run by the worker process, shows progress and delivers the CSV."""
     client = client_for(cast.lead)
     for n in range(3):
-        client.post(f"/reviews/{cast.review.slug}/protocol/edit/",
-                    {"title": cast.review.title, "question": f"Question v{n}", "exclusion_reasons": "A"})
+        client.post(
+            f"/reviews/{cast.review.slug}/protocol/edit/",
+            {"title": cast.review.title, "question": f"Question v{n}", "exclusion_reasons": "A"},
+        )
     response = client.post(f"/reviews/{cast.review.slug}/audit/export/")
     job_id = int(response["Location"].rstrip("/").split("/")[-1])
     page = client.get(response["Location"]).content.decode()

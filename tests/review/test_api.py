@@ -65,8 +65,12 @@ def test_api_creates_a_review_and_adds_a_member(cast, client):
     created = client.post("/api/reviews/", {"title": "API review"}, content_type="application/json", **headers)
     assert created.status_code == 201
     slug = created.json()["slug"]
-    added = client.post(f"/api/reviews/{slug}/members/", {"identifier": "viewer", "roles": ["viewer"]},
-                        content_type="application/json", **headers)
+    added = client.post(
+        f"/api/reviews/{slug}/members/",
+        {"identifier": "viewer", "roles": ["viewer"]},
+        content_type="application/json",
+        **headers,
+    )
     assert added.status_code == 201 and added.json()["roles"] == ["viewer"]
     assert Membership.objects.filter(review__slug=slug, user=cast.viewer, is_viewer=True).exists()
 

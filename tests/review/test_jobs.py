@@ -31,7 +31,7 @@ def test_a_job_whose_worker_died_is_claimed_again(cast):
 def test_audit_export_writes_a_csv_with_neutralised_formulas(cast, client_for, django_capture_on_commit_callbacks):
     """The export job delivers every audit row; a formula typed by a user is neutralised."""
     client = client_for(cast.lead)
-    client.post(f"/reviews/{cast.review.slug}/protocol/edit/", {"title": "=HYPERLINK(\"x\")", "exclusion_reasons": "A"})
+    client.post(f"/reviews/{cast.review.slug}/protocol/edit/", {"title": '=HYPERLINK("x")', "exclusion_reasons": "A"})
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/reviews/{cast.review.slug}/audit/export/")
     job = Job.objects.get(kind="audit_export")

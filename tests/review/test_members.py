@@ -53,8 +53,9 @@ def test_a_second_lead_makes_the_first_removable(cast):
 def test_role_change_is_audited_with_before_and_after(cast):
     """The audit log keeps who changed which roles from what to what."""
     member = cast.review.memberships.get(user=cast.viewer)
-    services.membership_update(review=cast.review, actor=cast.lead, member_id=member.pk, roles={"reviewer"},
-                               third_reviewer=True)
+    services.membership_update(
+        review=cast.review, actor=cast.lead, member_id=member.pk, roles={"reviewer"}, third_reviewer=True
+    )
     event = AuditEvent.objects.filter(action="membership.update").latest("id")
     assert event.actor == cast.lead
     assert event.before["roles"] == ["viewer"]

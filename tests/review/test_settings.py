@@ -40,7 +40,9 @@ def test_bad_database_url_fails_manage_py_with_one_line(tmp_path):
 def test_debug_is_off_by_default(tmp_path):
     """With no environment, DEBUG is off."""
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"} | {"VAR_DIR": str(tmp_path)}
-    code = "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');django.setup();" \
-           "from django.conf import settings;print(settings.DEBUG)"
+    code = (
+        "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');django.setup();"
+        "from django.conf import settings;print(settings.DEBUG)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr

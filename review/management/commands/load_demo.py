@@ -30,7 +30,8 @@ class Command(BaseCommand):
             user.save()
         if not Review.objects.filter(slug=DEMO_SLUG).exists():
             review_create(
-                user=user, slug=DEMO_SLUG,
+                user=user,
+                slug=DEMO_SLUG,
                 title="Vitamin K2 for postmenopausal osteoporosis (demo)",
                 question="Does vitamin K2 (menatetrenone, MK-7) prevent bone loss and fractures "
                 "in postmenopausal women?",

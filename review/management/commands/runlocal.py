@@ -20,8 +20,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addrport: str, concurrency: int, **options: Any) -> None:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
-             f"--concurrency={concurrency}", "--hostname=embedded@%h"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=WARNING",
+                f"--concurrency={concurrency}",
+                "--hostname=embedded@%h",
+            ],
         )
         broker = settings.CELERY_BROKER_URL.split("@")[-1]
         self.stdout.write(f"Worker started (pid {worker.pid}) on broker {broker}.")

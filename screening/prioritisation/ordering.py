@@ -1,0 +1,85 @@
+"""Queue order from scores: rank the candidates, and mix in a share of records drawn at random.
+
+Pure functions (no Django). The random share keeps the model from only confirming what it already
+knows (records unlike any seen so far still reach a reviewer now and then) and gives every unscreened
+record a chance to be seen early, as in the "random sampling" safety net of Cormack & Grossman.
+
+References
+----------
+Cormack GV, Grossman MR (2015). Autonomy and reliability of continuous active learning for
+technology-assisted review. arXiv:1504.06868 (mixing random documents into relevance feedback).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# One record in fifty: enough to reach what the model ignores, cheap in work (under a point of WSS@95).
+DEFAULT_RANDOM_SHARE = 0.02
+
+
+def rank(
+    candidate_ids: Sequence[int] | np.ndarray, scored_ids: np.ndarray, scores: np.ndarray, *, seed: int
+) -> list[int]:
+    """Return ``candidate_ids`` from the highest score to the lowest.
+
+    ``scored_ids`` (sorted ascending) and ``scores`` are the last refit's scores. Ties, and candidates
+    the model has not scored (imported after its last refit), are ordered at random; unscored
+    candidates take the median score, so they are neither buried nor pushed to the front.
+    """
+    ids = np.asarray(candidate_ids, dtype=np.int64)
+    if len(ids) == 0:
+        return []
+    known = np.full(len(ids), np.nan)
+    if len(scored_ids):
+        at = np.minimum(np.searchsorted(scored_ids, ids), len(scored_ids) - 1)
+        hit = scored_ids[at] == ids
+        known[hit] = scores[at[hit]]
+    fill = float(np.nanmedian(known)) if np.isfinite(known).any() else 0.0
+    known = np.where(np.isfinite(known), known, fill)
+    # Scores are float32 ranks scaled to [0, 1], so distinct scores differ by far more than this jitter:
+    # it breaks ties only (one argsort is several times faster than a lexsort).
+    jitter = np.random.default_rng(seed).random(len(ids)) * 1e-9
+    return ids[np.argsort(-(known + jitter), kind="stable")].tolist()
+
+
+def shuffled(candidate_ids: Sequence[int], *, seed: int) -> list[int]:
+    """Return ``candidate_ids`` in a random order fixed by ``seed`` (the order without a model)."""
+    ids = np.asarray(candidate_ids, dtype=np.int64)
+    return np.random.default_rng(seed).permutation(ids).tolist()
+
+
+def mix_random(ranked_ids: Sequence[int] | np.ndarray, share: float, *, seed: int, head: int = 1000) -> list[int]:
+    """Return ``ranked_ids`` with each place taken, with probability ``share``, by a random record.
+
+    Place by place: a place drawn for chance takes a record drawn uniformly among those not yet placed
+    (drawn from all and redrawn when taken), the other places the next record of the ranking not yet
+    placed. Every id appears once; the first place is a uniformly random candidate with probability
+    exactly ``share``. Only the first ``head`` places are mixed (a reviewer sees one record at a time
+    and the queue is recomputed after each decision); the rest follow the ranking.
+    """
+    if not 0 <= share <= 1:
+        raise ValueError(f"The random share must lie between 0 and 1, not {share}.")
+    ids = np.asarray(ranked_ids, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    chance = rng.random(min(len(ids), head)) < share
+    if not chance.any():
+        return ids.tolist()
+    taken = bytearray(len(ids))
+    placed: list[int] = []
+    next_ranked = 0
+    for by_chance in chance.tolist():
+        if by_chance:
+            position = int(rng.integers(len(ids)))
+            while taken[position]:
+                position = int(rng.integers(len(ids)))
+        else:
+            while taken[next_ranked]:
+                next_ranked += 1
+            position = next_ranked
+        taken[position] = 1
+        placed.append(position)
+    rest = np.flatnonzero(np.frombuffer(bytes(taken), dtype=np.uint8) == 0)
+    return ids[np.concatenate([np.asarray(placed, dtype=np.int64), rest])].tolist()

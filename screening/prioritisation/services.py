@@ -1,0 +1,137 @@
+"""What the screening app calls: queue order, relevance scores, retrain triggers, stopping estimate.
+
+Everything here reads what the retrain job stored (one row per review, stage and reviewer), so the
+"decide and fetch the next record" request never fits a model, and no process keeps one in memory.
+Each reviewer's ranking comes from their own model (blind mode: see ``screening.models.priority``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+
+import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
+from review.jobs import job_start
+from review.models import Job, JobStatus, Review
+from screening.models import Decision, PrioritySettings, Ranking, RankingStatus
+from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
+from screening.prioritisation.model import retrain_due
+from screening.prioritisation.ordering import DEFAULT_RANDOM_SHARE, mix_random, rank, shuffled
+from screening.prioritisation.stopping import StoppingEstimate
+from screening.prioritisation.stopping import stopping_estimate as estimate_from_order
+from screening.selectors import screenable_records, training_labels
+
+__all__ = [
+    "priority_settings_update",
+    "queue_order",
+    "random_share_of",
+    "ranking_retrain",
+    "relevance_scores",
+    "retrain_maybe",
+    "stopping_estimate",
+]
+
+
+def random_share_of(review: Review, stage: str) -> float:
+    """Return the share of the stage's prioritised queue drawn at random (the lead's setting)."""
+    share = PrioritySettings.objects.filter(review=review, stage=stage).values_list("random_share", flat=True)
+    return next(iter(share), DEFAULT_RANDOM_SHARE)
+
+
+def priority_settings_update(*, review: Review, stage: str, random_share: float) -> PrioritySettings:
+    """Set the share of random records mixed into the stage's prioritised queue (0 to 0.5)."""
+    if not 0 <= random_share <= 0.5:
+        raise ValueError(f"The random share must lie between 0 and 0.5, not {random_share}.")
+    found, _ = PrioritySettings.objects.update_or_create(
+        review=review, stage=stage, defaults={"random_share": random_share}
+    )
+    return found
+
+
+def _seed(review: Review, stage: str, reviewer: Any, n_candidates: int) -> int:
+    # Fixed while the queue is unchanged (a reload shows the same record), new after every decision.
+    digest = hashlib.sha256(f"{review.pk}:{stage}:{reviewer.pk}:{n_candidates}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def _ranking(review: Review, stage: str, reviewer: Any) -> Ranking | None:
+    return Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY).first()
+
+
+def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: list[int]) -> list[int]:
+    """Return ``candidate_ids`` in ``reviewer``'s prioritised order, with the random share mixed in.
+
+    Ranked by the reviewer's own model's last refit; in a random order (fixed until the next decision)
+    while the reviewer has no model yet (fewer than one relevant and one irrelevant label).
+    """
+    seed = _seed(review, stage, reviewer, len(candidate_ids))
+    ranking = _ranking(review, stage, reviewer)
+    if ranking is None:
+        return shuffled(candidate_ids, seed=seed)
+    scored_ids, scores = ranking.arrays()
+    ranked = rank(candidate_ids, scored_ids, scores, seed=seed)
+    return mix_random(ranked, random_share_of(review, stage), seed=seed)
+
+
+def relevance_scores(*, review: Review, stage: str, reviewer: Any, record_ids: list[int]) -> dict[int, float]:
+    """Return record id -> the reviewer's model's score in [0, 1] (1 = most likely relevant).
+
+    Records without a score (no model yet, or imported after the last refit) are left out.
+    """
+    ranking = _ranking(review, stage, reviewer)
+    if ranking is None or not record_ids:
+        return {}
+    scored_ids, scores = ranking.arrays()
+    wanted = np.asarray(record_ids, dtype=np.int64)
+    at = np.minimum(np.searchsorted(scored_ids, wanted), len(scored_ids) - 1)
+    hit = scored_ids[at] == wanted
+    return {int(pk): round(float(scores[i]), 4) for pk, i, ok in zip(wanted, at, hit, strict=True) if ok}
+
+
+def retrain_maybe(*, review: Review, stage: str, reviewer: Any) -> Job | None:
+    """Start a refit of the reviewer's model when enough decisions arrived since the last; else None.
+
+    Called after each decision commits. The refit runs in a worker, never in the request. A conditional
+    UPDATE claims the trigger, so two requests at once start one job.
+    """
+    n_decisions = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).count()
+    ranking, _ = Ranking.objects.get_or_create(review=review, stage=stage, reviewer=reviewer)
+    last = ranking.requested_at
+    # Undone decisions shrink the count: refit then too, the labels changed.
+    if n_decisions == last or (n_decisions > last and not retrain_due(n_decisions, last)):
+        return None
+    if _retrain_pending(review, stage, reviewer):
+        return None
+    with transaction.atomic():
+        if not Ranking.objects.filter(pk=ranking.pk, requested_at=last).update(requested_at=n_decisions):
+            return None
+        return job_start(
+            kind=RETRAIN_JOB, review=review, user=reviewer, params={"stage": stage, "reviewer": reviewer.pk}
+        )
+
+
+def _retrain_pending(review: Review, stage: str, reviewer: Any) -> bool:
+    # A queued job reads the labels when it runs, so it will see these decisions too.
+    return Job.objects.filter(
+        review=review,
+        kind=RETRAIN_JOB,
+        status=JobStatus.QUEUED,
+        params__stage=stage,
+        params__reviewer=reviewer.pk,
+    ).exists()
+
+
+def stopping_estimate(*, review: Review, stage: str, reviewer: Any) -> StoppingEstimate:
+    """Return the estimate of relevant records the reviewer has not screened yet, with its interval.
+
+    From the reviewer's labels in the order they were screened (Callaghan & Mueller-Hansen 2020; see
+    :mod:`screening.prioritisation.stopping`); the total is the stage's screenable records.
+    """
+    labels = training_labels(review=review, stage=stage, reviewer=reviewer)
+    order = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).order_by("created_at", "pk")
+    in_order = [labels.get(pk, False) for pk in order.values_list("record_id", flat=True)]
+    total = max(screenable_records(review).count(), len(in_order))
+    return estimate_from_order(np.asarray(in_order, dtype=bool), total)

@@ -1,0 +1,119 @@
+"""Database and MEDIA_ROOT side of prioritisation: the cached feature matrix and the stored rankings.
+
+The retrain job is the only writer. The feature matrix depends on the record texts alone, so it is
+built once per review and rebuilt only when records or their texts change (featurising 10,000 records
+takes seconds; loading the cached matrix a fraction of that).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any, NamedTuple
+
+import numpy as np
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from scipy import sparse
+
+from review.models import Review
+from screening.models import FeatureSet, Ranking, RankingStatus
+from screening.prioritisation.features import featurise, matrix_from_bytes, matrix_to_bytes, record_text
+from screening.selectors import screenable_records
+
+
+class Features(NamedTuple):
+    """The review's feature matrix, its rows' record ids (ascending), and whether it was rebuilt."""
+
+    record_ids: np.ndarray
+    matrix: sparse.csr_matrix
+    rebuilt: bool
+
+
+def _texts(review: Review) -> tuple[list[int], list[str], str]:
+    rows = (
+        screenable_records(review)
+        .order_by("pk")
+        .values_list("pk", "title", "translated_title", "abstract", "translated_abstract")
+    )
+    ids, texts = [], []
+    digest = hashlib.sha256()
+    for pk, title, translated_title, abstract, translated_abstract in rows:
+        # The English translation of a CJK record's title or abstract, when known, helps the model too.
+        text = record_text(f"{title} {translated_title}", f"{abstract} {translated_abstract}")
+        ids.append(pk)
+        texts.append(text)
+        digest.update(f"{pk}\x1f{text}\x1e".encode())
+    return ids, texts, digest.hexdigest()
+
+
+def features_for(review: Review) -> Features:
+    """Return the review's feature matrix, from the cache when the record texts have not changed."""
+    ids, texts, text_hash = _texts(review)
+    cached = FeatureSet.objects.filter(review=review).first()
+    if cached is not None and cached.text_hash == text_hash and cached.matrix:
+        with cached.matrix.open("rb") as handle:
+            return Features(cached.ids(), matrix_from_bytes(handle.read()), rebuilt=False)
+    matrix = featurise(texts)
+    record_ids = np.asarray(ids, dtype=np.int64)
+    old_file = cached.matrix.name if cached is not None and cached.matrix else ""
+    feature_set = cached or FeatureSet(review=review)
+    feature_set.text_hash = text_hash
+    feature_set.record_ids = record_ids.tobytes()
+    feature_set.n_records = len(ids)
+    feature_set.matrix.save(
+        f"review-{review.pk}-{text_hash[:16]}.npz", ContentFile(matrix_to_bytes(matrix)), save=False
+    )
+    feature_set.save()
+    if old_file and old_file != feature_set.matrix.name:
+        feature_set.matrix.storage.delete(old_file)
+    return Features(record_ids, matrix, rebuilt=True)
+
+
+def ranking_write(
+    *,
+    review: Review,
+    stage: str,
+    reviewer: Any,
+    record_ids: np.ndarray,
+    scores: np.ndarray | None,
+    labels: np.ndarray,
+    seconds: dict[str, float],
+) -> bool:
+    """Store a refit's scores (None: one class only) unless a refit on more labels already wrote.
+
+    Returns True when written. One conditional UPDATE, so a job delivered twice, or two jobs racing,
+    never leave a half-written or older ranking.
+    """
+    ranking, _ = Ranking.objects.get_or_create(review=review, stage=stage, reviewer=reviewer)
+    fields: dict[str, Any] = {
+        "trained_on": len(labels),
+        "relevant_labels": int(np.count_nonzero(labels)),
+        "seconds": {key: round(value, 4) for key, value in seconds.items()},
+        "fitted_at": timezone.now(),
+    }
+    if scores is None:
+        fields.update(status=RankingStatus.ONE_CLASS, record_ids=b"", scores=b"")
+    else:
+        fields.update(
+            status=RankingStatus.READY,
+            record_ids=record_ids.astype(np.int64).tobytes(),
+            scores=scores.astype(np.float32).tobytes(),
+        )
+    with transaction.atomic():
+        return bool(Ranking.objects.filter(pk=ranking.pk, trained_on__lte=len(labels)).update(**fields))
+
+
+class Timer:
+    """Collects the seconds each named step takes (featurise, fit, score, write)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._start = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        """Record the time since the previous lap under ``step``."""
+        now = time.perf_counter()
+        self.seconds[step] = now - self._start
+        self._start = now

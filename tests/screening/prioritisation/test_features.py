@@ -1,0 +1,44 @@
+"""TF-IDF features of title and abstract (screening/prioritisation/features.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from screening.prioritisation.features import featurise, matrix_from_bytes, matrix_to_bytes, record_text
+from tests.screening.prioritisation.corpus import synthetic_corpus
+
+
+def test_record_text_joins_title_and_abstract_and_tolerates_missing_parts():
+    """Title and abstract are joined; a missing one leaves no stray text."""
+    assert record_text("Title", "Abstract") == "Title\nAbstract"
+    assert record_text(None, "Abstract") == "Abstract"
+    assert record_text("Title", None) == "Title"
+
+
+def test_every_record_gets_a_unit_length_row():
+    """One L2-normalised row per text, so long abstracts do not outweigh short ones."""
+    texts, _ = synthetic_corpus()
+    matrix = featurise(texts)
+    assert matrix.shape[0] == len(texts)
+    assert np.allclose(np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1, 1.0)
+
+
+def test_bigrams_are_features():
+    """Word pairs such as "bone mineral" are features of their own (as in ASReview's default)."""
+    matrix = featurise(["bone mineral density"] * 3 + ["heart rate"] * 30)
+    assert matrix.shape[1] > 5
+
+
+def test_empty_texts_give_an_empty_vocabulary_not_an_error():
+    """Records without title and abstract yield zero columns, which the model treats as no model."""
+    assert featurise(["", ""]).shape == (2, 0)
+    assert featurise([]).shape == (0, 0)
+
+
+def test_matrix_survives_a_round_trip_through_bytes():
+    """The cached matrix file reads back identical."""
+    texts, _ = synthetic_corpus()
+    matrix = featurise(texts)
+    back = matrix_from_bytes(matrix_to_bytes(matrix))
+    assert (back != matrix).nnz == 0
+    assert back.dtype == matrix.dtype

@@ -1,0 +1,68 @@
+"""Queue order from scores, with random records mixed in (screening/prioritisation/ordering.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from screening.prioritisation.ordering import mix_random, rank, shuffled
+
+
+def test_rank_orders_candidates_by_score():
+    """The highest-scored candidate comes first; non-candidates are ignored."""
+    scored = np.array([10, 11, 12, 13])
+    scores = np.array([0.1, 0.9, 0.5, 0.7])
+    assert rank([10, 12, 13], scored, scores, seed=0) == [13, 12, 10]
+
+
+def test_unscored_candidates_take_the_median_place():
+    """A record imported after the last refit is neither buried nor put first."""
+    scored = np.array([1, 2, 3])
+    scores = np.array([0.0, 0.5, 1.0])
+    assert rank([1, 2, 3, 99], scored, scores, seed=0).index(99) in (1, 2)
+
+
+def _chance_places(mixed: list[int]) -> int:
+    """Count the places not taken by the best-ranked record still waiting (ids are their ranks)."""
+    placed, next_ranked, chance = set(), 0, 0
+    for pk in mixed:
+        while next_ranked in placed:
+            next_ranked += 1
+        chance += pk != next_ranked
+        placed.add(pk)
+    return chance
+
+
+def test_random_share_is_respected():
+    """About ``share`` of the mixed head of the queue comes from chance; every id appears exactly once."""
+    ranked = list(range(10_000))
+    mixed = mix_random(ranked, 0.1, seed=7, head=1000)
+    assert sorted(mixed) == ranked
+    assert 70 <= _chance_places(mixed[:1000]) <= 130
+    assert _chance_places(mixed) == _chance_places(mixed[:1000])  # beyond the head: the ranking
+
+
+def test_first_place_is_random_with_the_set_probability():
+    """Over many decisions the record shown is a random one in about ``share`` of the steps."""
+    ranked = list(range(1000))
+    shown = [mix_random(ranked, 0.2, seed=seed)[0] for seed in range(2000)]
+    assert 0.15 <= np.mean([pk != 0 for pk in shown]) <= 0.25
+
+
+def test_a_zero_share_keeps_the_ranking():
+    """With no random share the queue is the ranking."""
+    assert mix_random([5, 3, 9], 0.0, seed=1) == [5, 3, 9]
+
+
+def test_the_order_is_deterministic_for_a_seed():
+    """The same seed gives the same queue (a reload shows the same record); another seed another."""
+    ranked = list(range(500))
+    assert mix_random(ranked, 0.3, seed=4) == mix_random(ranked, 0.3, seed=4)
+    assert mix_random(ranked, 0.3, seed=4) != mix_random(ranked, 0.3, seed=5)
+    assert shuffled(ranked, seed=1) == shuffled(ranked, seed=1) != ranked
+
+
+def test_a_share_outside_zero_to_one_is_refused():
+    """A share of 1.5 is a mistake, said plainly."""
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        mix_random([1, 2], 1.5, seed=0)

@@ -1,0 +1,134 @@
+"""What the screening app calls: queue order, scores, retrain trigger (screening/prioritisation/services.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.models import Job
+from screening.models import Ranking, RankingStatus
+from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
+from screening.prioritisation.services import (
+    priority_settings_update,
+    queue_order,
+    random_share_of,
+    relevance_scores,
+    retrain_maybe,
+)
+from tests.factories import RecordFactory
+
+STAGE = "title_abstract"
+BONE = "Menatetrenone (vitamin K2) and bone mineral density: fracture prevention in postmenopausal osteoporosis"
+HEART = "Statin therapy and cholesterol lowering after myocardial infarction: blood pressure and stroke"
+
+
+@pytest.fixture
+def topics(cast):
+    """Ten bone records and ten heart records, interleaved in import order."""
+    made = {"bone": [], "heart": []}
+    for i in range(10):
+        for topic, text in (("bone", BONE), ("heart", HEART)):
+            made[topic].append(
+                RecordFactory(
+                    review=cast.review,
+                    batch__source__review=cast.review,
+                    title=f"{text} {i}",
+                    abstract=text,
+                    position=len(made),
+                )
+            )
+    return made
+
+
+def _ids(records):
+    return [record.pk for record in records]
+
+
+def _train(cast, reviewer, decide, relevant, irrelevant):
+    for record in relevant:
+        decide(record, reviewer, "include")
+    for record in irrelevant:
+        decide(record, reviewer, "exclude")
+    return ranking_retrain(review=cast.review, stage=STAGE, reviewer=reviewer)
+
+
+def test_without_a_model_the_queue_is_a_random_order(cast, topics):
+    """Before any decision the queue holds every candidate once, shuffled, the same on a reload."""
+    ids = _ids(topics["bone"] + topics["heart"])
+    first = queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=ids)
+    assert sorted(first) == sorted(ids) and first != ids
+    assert queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=ids) == first
+
+
+def test_one_class_labels_leave_the_queue_random_and_say_so(cast, topics, decide):
+    """With exclusions only there is no model: the ranking records why and the queue stays random."""
+    result = _train(cast, cast.reviewer, decide, [], topics["heart"][:3])
+    assert result["status"] == "one_class"
+    ranking = Ranking.objects.get(review=cast.review, stage=STAGE, reviewer=cast.reviewer)
+    assert ranking.status == RankingStatus.ONE_CLASS
+    assert "one relevant and one irrelevant" in ranking.get_status_display()
+    assert (
+        relevance_scores(review=cast.review, stage=STAGE, reviewer=cast.reviewer, record_ids=_ids(topics["bone"])) == {}
+    )
+
+
+def test_retrain_persists_scores_that_relevance_scores_returns(cast, topics, decide):
+    """The job stores a score for every record; the bone records score above the heart records."""
+    result = _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    assert result["status"] == "ready" and set(result["seconds"]) >= {"fit", "score", "write"}
+    scores = relevance_scores(
+        review=cast.review, stage=STAGE, reviewer=cast.reviewer, record_ids=_ids(topics["bone"] + topics["heart"])
+    )
+    assert len(scores) == 20 and all(0 <= value <= 1 for value in scores.values())
+    assert min(scores[r.pk] for r in topics["bone"][2:]) > max(scores[r.pk] for r in topics["heart"][2:])
+
+
+def test_the_queue_puts_the_likely_relevant_first(cast, topics, decide):
+    """With no random share, the undecided bone records lead the queue of a reviewer who included bone."""
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
+    _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    waiting = _ids(topics["heart"][2:] + topics["bone"][2:])
+    queue = queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting)
+    assert set(queue[:8]) == set(_ids(topics["bone"][2:]))
+
+
+def test_blind_rankings_follow_each_reviewers_own_decisions(cast, topics, decide, reviewer2):
+    """Two reviewers with opposite labels get opposite queues, and A's is unmoved when B's change."""
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
+    bone, heart = topics["bone"], topics["heart"]
+    _train(cast, cast.reviewer, decide, bone[:2], heart[:2])
+    _train(cast, reviewer2, decide, heart[:2], bone[:2])
+    waiting = _ids(heart[2:] + bone[2:])
+    mine = queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting)
+    theirs = queue_order(review=cast.review, stage=STAGE, reviewer=reviewer2, candidate_ids=waiting)
+    assert set(mine[:8]) == set(_ids(bone[2:])) and set(theirs[:8]) == set(_ids(heart[2:]))
+    _train(cast, reviewer2, decide, bone[2:5], heart[2:5])  # B changes their mind and adds decisions
+    assert queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting) == mine
+
+
+def test_retrain_maybe_starts_a_job_when_enough_decisions_arrived(
+    cast, topics, decide, django_capture_on_commit_callbacks
+):
+    """The first decisions each start a refit job (run eagerly here) that writes the ranking."""
+    for record, value in ((topics["bone"][0], "include"), (topics["heart"][0], "exclude")):
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(record, cast.reviewer, value)
+    jobs = Job.objects.filter(kind=RETRAIN_JOB, review=cast.review)
+    assert jobs.count() == 2 and set(jobs.values_list("status", flat=True)) == {"done"}
+    ranking = Ranking.objects.get(review=cast.review, stage=STAGE, reviewer=cast.reviewer)
+    assert ranking.status == RankingStatus.READY and ranking.trained_on == 2
+
+
+def test_retrain_maybe_waits_for_the_batch(cast, topics, decide):
+    """Right after a refit was requested, no new job starts until the next decision."""
+    decide(topics["bone"][0], cast.reviewer, "include")
+    assert retrain_maybe(review=cast.review, stage=STAGE, reviewer=cast.reviewer) is not None
+    assert retrain_maybe(review=cast.review, stage=STAGE, reviewer=cast.reviewer) is None
+
+
+def test_the_random_share_is_the_leads_setting(cast):
+    """A stage without settings uses the default share; the lead's value replaces it."""
+    assert random_share_of(cast.review, STAGE) == pytest.approx(0.02)
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.1)
+    assert random_share_of(cast.review, STAGE) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="between 0 and 0.5"):
+        priority_settings_update(review=cast.review, stage=STAGE, random_share=0.9)

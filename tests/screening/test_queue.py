@@ -1,0 +1,124 @@
+"""The reviewer's queue: which record comes next, moving back and forth, progress."""
+
+import pytest
+
+from screening.models import QueueOrder
+from screening.queue import candidates, neighbours, next_record, progress, queue_page
+from screening.services_prefs import queue_order_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _import_order(cast, reviewer2):
+    for user in (cast.reviewer, reviewer2, cast.lead):
+        queue_order_set(review=cast.review, user=user, order=QueueOrder.IMPORTED)
+
+
+def test_the_first_record_comes_first(cast, records):
+    """In import order the queue starts with the first record."""
+    assert next_record(cast.review, "title_abstract", cast.reviewer) == records[0]
+
+
+def test_my_decided_records_leave_my_queue(cast, records, decide):
+    """After deciding record 0 the next record is record 1."""
+    decide(records[0], cast.reviewer, "include")
+    assert next_record(cast.review, "title_abstract", cast.reviewer) == records[1]
+
+
+def test_fully_decided_records_leave_everyone_s_queue(cast, records, reviewer2, decide):
+    """A record with all its required decisions goes to nobody else (the lead does not get it)."""
+    decide(records[0], cast.reviewer, "include")
+    decide(records[0], reviewer2, "exclude")
+    assert next_record(cast.review, "title_abstract", cast.lead) == records[1]
+    assert records[0] not in candidates(cast.review, "title_abstract", cast.lead)
+
+
+def test_random_order_is_stable_until_a_decision(cast, records, decide):
+    """Random order shows the same record on reload and a different place after a decision."""
+    queue_order_set(review=cast.review, user=cast.reviewer, order=QueueOrder.RANDOM)
+    first = next_record(cast.review, "title_abstract", cast.reviewer)
+    assert next_record(cast.review, "title_abstract", cast.reviewer) == first
+    decide(first, cast.reviewer, "include")
+    assert next_record(cast.review, "title_abstract", cast.reviewer) not in (None, first)
+
+
+def test_prioritised_order_falls_back_without_the_model(cast, records, monkeypatch):
+    """Without the prioritisation module the prioritised order is the import order."""
+    import screening.queue as queue
+
+    monkeypatch.setattr(queue, "_ranker", lambda: None)
+    queue_order_set(review=cast.review, user=cast.reviewer, order=QueueOrder.PRIORITISED)
+    assert next_record(cast.review, "title_abstract", cast.reviewer) == records[0]
+
+
+def test_prioritised_order_follows_the_ranking(cast, records, monkeypatch):
+    """With a ranker installed, the record it ranks first comes first."""
+    import screening.queue as queue
+
+    monkeypatch.setattr(queue, "_ranker", lambda: lambda **kw: sorted(kw["candidate_ids"], reverse=True))
+    queue_order_set(review=cast.review, user=cast.reviewer, order=QueueOrder.PRIORITISED)
+    assert next_record(cast.review, "title_abstract", cast.reviewer) == records[-1]
+    assert [r.pk for r in queue_page(cast.review, "title_abstract", cast.reviewer, limit=2)] == [
+        records[-1].pk,
+        records[-2].pk,
+    ]
+
+
+def test_back_and_forth_follow_my_own_timeline(cast, records, decide):
+    """Previous goes to my earlier decisions; next from an old decision goes to the later one."""
+    decide(records[0], cast.reviewer, "include")
+    decide(records[1], cast.reviewer, "exclude")
+    assert neighbours(cast.review, "title_abstract", cast.reviewer, records[2]) == (records[1].pk, None)
+    assert neighbours(cast.review, "title_abstract", cast.reviewer, records[1]) == (records[0].pk, None)
+    assert neighbours(cast.review, "title_abstract", cast.reviewer, records[0]) == (None, records[1].pk)
+
+
+def test_progress_counts_mine_and_the_stage(cast, records, reviewer2, decide):
+    """Progress gives my decisions and what is left, and the records with all their decisions."""
+    decide(records[0], cast.reviewer, "include")
+    decide(records[0], reviewer2, "include")
+    decide(records[1], reviewer2, "include")
+    mine = progress(cast.review, "title_abstract", cast.reviewer)
+    assert (mine.mine_done, mine.mine_left, mine.stage_done, mine.stage_total) == (1, 11, 1, 12)
+
+
+def test_full_text_queue_holds_only_passed_records(cast, passed):
+    """At full text the queue is the records included at title/abstract."""
+    assert set(candidates(cast.review, "full_text", cast.reviewer)) == set(passed)
+
+
+def test_the_sql_pick_agrees_with_the_orm_definition(cast, records, reviewer2, decide):
+    """The hand-written title/abstract query picks what the ORM's candidates() would, seed or not."""
+    from screening.queue_sql import pick_title_abstract
+    from screening.services_lead import BulkQuery, bulk_exclude
+
+    decide(records[0], cast.reviewer, "include")
+    decide(records[1], reviewer2, "include")
+    decide(records[1], cast.lead, "exclude")
+    records[2].publication_types = ["Editorial"]
+    records[2].save()
+    bulk_exclude(review=cast.review, actor=cast.lead, query=BulkQuery(publication_type="Editorial"), category="other")
+    allowed = [r.pk for r in candidates(cast.review, "title_abstract", cast.reviewer).order_by("pk")]
+    assert allowed[0] == records[3].pk
+    for seed in (None, 0, 5, 99, 12345):
+        picked = pick_title_abstract(
+            review_id=cast.review.pk,
+            stage="title_abstract",
+            reviewer_id=cast.reviewer.pk,
+            required=2,
+            skip=None,
+            seed=seed,
+        )
+        assert picked in allowed
+    assert (
+        pick_title_abstract(
+            review_id=cast.review.pk,
+            stage="title_abstract",
+            reviewer_id=cast.reviewer.pk,
+            required=2,
+            skip=records[3].pk,
+            seed=None,
+        )
+        == records[4].pk
+    )
