@@ -104,7 +104,10 @@ def dashboard_counts(review: Review) -> list[tuple[str, int]]:
     removed = counts["excluded_automatic"] + counts["excluded_other"]
     rows = [("Removed before screening", removed)] if removed else []
     return rows + [
+        # During screening the PRISMA box "records screened" (all that entered screening) would read as
+        # progress; the dashboard shows how many still wait for an outcome beside it.
         ("Records screened", counts["records_screened"]),
+        ("Title/abstract still to decide", counts["title_abstract_pending"]),
         ("Excluded at title/abstract", counts["records_excluded"]),
         ("Reports assessed (full text)", counts["dbr_assessed"] + counts["other_assessed"]),
         ("Studies included", counts["new_studies"]),

@@ -39,12 +39,12 @@ def record_keys(record: DedupRecord) -> Iterator[tuple[str, ...]]:
 def _block_pairs(members: list[int], records: list[DedupRecord]) -> Iterator[tuple[int, int]]:
     if len(members) <= MAX_BLOCK:
         for position, left in enumerate(members):
-            for right in members[position + 1:]:
+            for right in members[position + 1 :]:
                 yield left, right
         return
     ordered = sorted(members, key=lambda index: records[index].titles[:1])
     for position, left in enumerate(ordered):
-        for right in ordered[position + 1: position + 1 + NEIGHBOURS]:
+        for right in ordered[position + 1 : position + 1 + NEIGHBOURS]:
             yield left, right
 
 

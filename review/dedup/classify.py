@@ -29,7 +29,7 @@ MIN_TITLE_FOR_AUTO = 0.8
 MIN_TITLE_PINNED = 0.7
 MIN_JOURNAL_FOR_AUTO = 0.75
 SAME_ABSTRACT = 0.95  # abstracts this similar (first 600 characters) are one text
-MIN_TITLE_FULLY_PINNED = 0.5  # a title translated by one database (German original, English in another)
+MIN_TITLE_FULLY_PINNED = 0.4  # a title translated by one database (German original, English in another)
 _DOI_VERSION = re.compile(r"\.(pub|v)\d+$")  # Cochrane ".pub2", preprint ".v3": versions of one work
 
 
@@ -64,13 +64,20 @@ def _bool_weight(value: bool | None, agree: float, disagree: float) -> float:
 
 
 def fully_pinned(s: FieldScores) -> bool:
-    """Return True when journal, volume, issue, the whole page range, year and authors all agree.
+    """Return True when journal, volume, the whole page range, year and authors agree (and no issue differs).
 
     No two articles share all of these: the records are one article, whatever language its title
-    is given in (one database gives the German original, another the English translation).
+    is given in (one database gives the German or Spanish original, another the English translation).
     """
-    return (s.pages is True and s.volume is True and s.issue is True and (s.journal or 0) >= 0.85
-            and s.first_author is True and (s.authors or 0) >= 0.8 and s.year_diff == 0)
+    return (
+        s.pages is True
+        and s.volume is True
+        and s.issue is not False
+        and (s.journal or 0) >= 0.85
+        and s.first_author is True
+        and (s.authors or 0) >= 0.8
+        and s.year_diff == 0
+    )
 
 
 def doi_conflict_waived(a: DedupRecord, b: DedupRecord, s: FieldScores) -> bool:
@@ -84,8 +91,15 @@ def doi_conflict_waived(a: DedupRecord, b: DedupRecord, s: FieldScores) -> bool:
         return False
     if _DOI_VERSION.sub("", a.doi) == _DOI_VERSION.sub("", b.doi):
         return False
-    return (s.title >= 0.98 and s.first_author is True and (s.authors or 0) >= 0.8 and s.year_diff == 0
-            and s.page is True and s.volume is not False and (s.abstract or 0) >= SAME_ABSTRACT)
+    return (
+        s.title >= 0.98
+        and s.first_author is True
+        and (s.authors or 0) >= 0.8
+        and s.year_diff == 0
+        and s.page is True
+        and s.volume is not False
+        and (s.abstract or 0) >= SAME_ABSTRACT
+    )
 
 
 def log_odds(s: FieldScores) -> float:
@@ -113,8 +127,11 @@ def log_odds(s: FieldScores) -> float:
 def conflicts(a: DedupRecord, b: DedupRecord, s: FieldScores) -> tuple[str, ...]:
     """Return the reasons that forbid an automatic merge (a person may still merge)."""
     waived = doi_conflict_waived(a, b, s)
-    found = [f"different {name}" for name in ("doi", "pmid", "pmcid")
-             if getattr(s, name) is False and not (name == "doi" and waived)]
+    found = [
+        f"different {name}"
+        for name in ("doi", "pmid", "pmcid")
+        if getattr(s, name) is False and not (name == "doi" and waived)
+    ]
     if not (a.has_title and b.has_title):
         found.append("no title")
     # The same first page of the same volume of one journal by the same first author pins the article:

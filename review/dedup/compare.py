@@ -94,8 +94,16 @@ def journal_similarity(a: DedupRecord, b: DedupRecord) -> float | None:
             if left.replace(" ", "") == right.replace(" ", ""):
                 return 1.0
             one, other = left.split(), right.split()
-            if one and other and (_abbreviates(one, other) or _abbreviates(other, one)
-                                  or _acronym_of(one, other) or _acronym_of(other, one)):
+            if (
+                one
+                and other
+                and (
+                    _abbreviates(one, other)
+                    or _abbreviates(other, one)
+                    or _acronym_of(one, other)
+                    or _acronym_of(other, one)
+                )
+            ):
                 best = max(best, 0.9)
             best = max(best, fuzz.token_set_ratio(left, right) / 100 * 0.9)
     return best

@@ -24,13 +24,15 @@ class Decision(enum.StrEnum):
     RELATED = "related"
 
 
-DECISION_STATUS = {Decision.MERGE: PairStatus.MERGED, Decision.DISTINCT: PairStatus.DISTINCT,
-                   Decision.RELATED: PairStatus.RELATED}
+DECISION_STATUS = {
+    Decision.MERGE: PairStatus.MERGED,
+    Decision.DISTINCT: PairStatus.DISTINCT,
+    Decision.RELATED: PairStatus.RELATED,
+}
 
 
 def _snapshot(pair: DuplicatePair) -> dict[str, Any]:
-    return {"status": pair.status, "records": [pair.record_a_id, pair.record_b_id],
-            "decided_by": pair.decided_by_id}
+    return {"status": pair.status, "records": [pair.record_a_id, pair.record_b_id], "decided_by": pair.decided_by_id}
 
 
 @transaction.atomic
@@ -41,8 +43,14 @@ def pair_decide(*, pair: DuplicatePair, user: Any, decision: Decision) -> Duplic
     pair.decided_by = user
     pair.decided_at = timezone.now()
     pair.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(actor=user, action=f"dedup.pair.{decision.value}", obj=pair, review=pair.review,
-                 before=before, after=_snapshot(pair))
+    audit_record(
+        actor=user,
+        action=f"dedup.pair.{decision.value}",
+        obj=pair,
+        review=pair.review,
+        before=before,
+        after=_snapshot(pair),
+    )
     groups_rebuild(pair.review, actor=user)
     return pair
 
@@ -61,8 +69,9 @@ def pair_undo(*, pair: DuplicatePair, user: Any) -> DuplicatePair:
         pair.status = pair.detected_status or PairStatus.QUEUED
         pair.decided_by, pair.decided_at = None, None
     pair.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(actor=user, action="dedup.pair.undo", obj=pair, review=pair.review,
-                 before=before, after=_snapshot(pair))
+    audit_record(
+        actor=user, action="dedup.pair.undo", obj=pair, review=pair.review, before=before, after=_snapshot(pair)
+    )
     groups_rebuild(pair.review, actor=user)
     return pair
 
@@ -73,8 +82,14 @@ def pairs_bulk_merge(*, review: Review, user: Any, min_score: float) -> int:
     ids = list(pending(review).filter(score__gte=min_score).values_list("id", flat=True))
     now = timezone.now()
     DuplicatePair.objects.filter(id__in=ids).update(status=PairStatus.MERGED, decided_by=user, decided_at=now)
-    audit_record(actor=user, action="dedup.pair.bulk_merge", obj=review, review=review,
-                 before={"min_score": min_score}, after={"pairs": ids})
+    audit_record(
+        actor=user,
+        action="dedup.pair.bulk_merge",
+        obj=review,
+        review=review,
+        before={"min_score": min_score},
+        after={"pairs": ids},
+    )
     groups_rebuild(review, actor=user)
     return len(ids)
 
@@ -89,16 +104,21 @@ def record_split_from_group(*, record: Record, user: Any) -> int:
     if group_id is None:
         return 0
     members = set(Record.objects.filter(duplicate_group_id=group_id).values_list("id", flat=True))
-    pairs = [p for p in DuplicatePair.objects.filter(review=record.review, status__in=MERGE_STATUSES)
-             .filter(record_a_id__in=members, record_b_id__in=members)
-             if record.pk in (p.record_a_id, p.record_b_id)]
+    pairs = [
+        p
+        for p in DuplicatePair.objects.filter(review=record.review, status__in=MERGE_STATUSES).filter(
+            record_a_id__in=members, record_b_id__in=members
+        )
+        if record.pk in (p.record_a_id, p.record_b_id)
+    ]
     now = timezone.now()
     for pair in pairs:
         before = _snapshot(pair)
         pair.status, pair.decided_by, pair.decided_at = PairStatus.DISTINCT, user, now
         pair.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_record(actor=user, action="dedup.pair.split", obj=pair, review=record.review,
-                     before=before, after=_snapshot(pair))
+        audit_record(
+            actor=user, action="dedup.pair.split", obj=pair, review=record.review, before=before, after=_snapshot(pair)
+        )
     groups_rebuild(record.review, actor=user)
     return len(pairs)
 
@@ -115,6 +135,12 @@ def group_set_primary(*, group: DuplicateGroup, record: Record, user: Any) -> Du
     group.save(update_fields=["primary", "updated_at"])
     if old is not None:
         transfer_screening(old, record.pk, user)
-    audit_record(actor=user, action="dedup.group.primary", obj=group, review=group.review,
-                 before={"primary": old}, after={"primary": record.pk})
+    audit_record(
+        actor=user,
+        action="dedup.group.primary",
+        obj=group,
+        review=group.review,
+        before={"primary": old},
+        after={"primary": record.pk},
+    )
     return group

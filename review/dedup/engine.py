@@ -14,7 +14,8 @@ from review.dedup.record import DedupRecord, prepare
 Progress = Callable[[int, int, str], None]
 PROGRESS_EVERY = 20_000
 # Below this title similarity a pair without a shared identifier cannot reach the queue in practice
-# (the title weight alone outweighs every other field agreeing), so it is not compared further.
+# (the title weight alone outweighs every other field agreeing), so it is not compared further;
+# unless both give one volume and page range (a title translated by one database).
 TITLE_FLOOR = 0.5
 
 
@@ -68,6 +69,8 @@ def _clearly_different(a: DedupRecord, b: DedupRecord) -> bool:
         return False
     if a.accession and a.accession == b.accession:
         return False
+    if a.pages and a.pages == b.pages and a.volume and a.volume == b.volume:
+        return False  # one page range of one volume: perhaps one article under a translated title
     return title_similarity(a.titles, b.titles) < TITLE_FLOOR
 
 

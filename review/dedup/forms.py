@@ -9,7 +9,10 @@ from review.models import DedupSettings
 
 class BulkMergeForm(forms.Form):
     min_score = forms.FloatField(
-        min_value=0.0, max_value=1.0, initial=0.9, label="Merge every possible duplicate scoring at least",
+        min_value=0.0,
+        max_value=1.0,
+        initial=0.9,
+        label="Merge every possible duplicate scoring at least",
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
 

@@ -110,8 +110,9 @@ def groups_rebuild(review: Review, *, actor: Any = None, removing: Collection[in
     removing = set(removing)
     nodes, edges, forced, apart, same = _merge_graph(review, removing)
     components, _refused = cluster(nodes, edges, apart, forced, same)
-    current = dict(Record.objects.filter(review=review, duplicate_group__isnull=False)
-                   .values_list("id", "duplicate_group_id"))
+    current = dict(
+        Record.objects.filter(review=review, duplicate_group__isnull=False).values_list("id", "duplicate_group_id")
+    )
     primaries = dict(DuplicateGroup.objects.filter(review=review).values_list("id", "primary_id"))
     screened = screened_record_ids(review)
     scores = completeness(review, set().union(*components)) if components else {}
@@ -122,8 +123,11 @@ def groups_rebuild(review: Review, *, actor: Any = None, removing: Collection[in
         former = Counter(current[pk] for pk in members if pk in current)
         group_id = next((gid for gid, _ in former.most_common() if gid not in claimed), None)
         # Former primaries of these members, including one being removed (it hands over).
-        kept = [primaries[gid] for gid, _ in former.most_common()
-                if primaries.get(gid) in members or primaries.get(gid) in removing]
+        kept = [
+            primaries[gid]
+            for gid, _ in former.most_common()
+            if primaries.get(gid) in members or primaries.get(gid) in removing
+        ]
         primary = elect_primary(members, [pk for pk in kept if pk in members], screened, scores)
         transfers += _hand_over(members, kept, primary, screened, actor)
         group_id = _save_group(review, group_id, primary)
@@ -144,8 +148,9 @@ def _hand_over(members: set[int], kept: list[int], primary: int, screened: set[i
     return len(givers)
 
 
-def _orphans(review: Review, current: dict, primaries: dict, assignment: dict, removing: set[int],
-             screened: set[int], actor: Any) -> int:
+def _orphans(
+    review: Review, current: dict, primaries: dict, assignment: dict, removing: set[int], screened: set[int], actor: Any
+) -> int:
     # A removed, screened primary whose remaining members joined no group (one record left, or the
     # removed record was what linked them) gives its screening to the most complete of them.
     transfers = 0
@@ -177,6 +182,6 @@ def _write_assignment(review: Review, current: dict, assignment: dict, removing:
             changed.setdefault(None, []).append(pk)
     for group_id, ids in changed.items():
         for start in range(0, len(ids), WRITE_CHUNK):
-            Record.objects.filter(review=review, id__in=ids[start:start + WRITE_CHUNK]).update(
+            Record.objects.filter(review=review, id__in=ids[start : start + WRITE_CHUNK]).update(
                 duplicate_group_id=group_id
             )

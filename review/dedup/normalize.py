@@ -29,8 +29,18 @@ _TITLE_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
-    "λ": "lambda", "μ": "mu", "ω": "omega", "τ": "tau", "σ": "sigma", "θ": "theta",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ω": "omega",
+    "τ": "tau",
+    "σ": "sigma",
+    "θ": "theta",
 }
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
@@ -40,11 +50,25 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # British and American spellings that differ between databases indexing the same article.
 _SPELLING = {
-    "oesophageal": "esophageal", "oesophagus": "esophagus", "oesophagectomy": "esophagectomy",
-    "haemorrhage": "hemorrhage", "anaemia": "anemia", "paediatric": "pediatric", "tumour": "tumor",
-    "tumours": "tumors", "randomised": "randomized", "haemothorax": "hemothorax", "oedema": "edema",
-    "colour": "color", "behaviour": "behavior", "centre": "center", "haematologic": "hematologic",
-    "leukaemia": "leukemia", "anaesthesia": "anesthesia", "ischaemic": "ischemic", "faecal": "fecal",
+    "oesophageal": "esophageal",
+    "oesophagus": "esophagus",
+    "oesophagectomy": "esophagectomy",
+    "haemorrhage": "hemorrhage",
+    "anaemia": "anemia",
+    "paediatric": "pediatric",
+    "tumour": "tumor",
+    "tumours": "tumors",
+    "randomised": "randomized",
+    "haemothorax": "hemothorax",
+    "oedema": "edema",
+    "colour": "color",
+    "behaviour": "behavior",
+    "centre": "center",
+    "haematologic": "hematologic",
+    "leukaemia": "leukemia",
+    "anaesthesia": "anesthesia",
+    "ischaemic": "ischemic",
+    "faecal": "fecal",
 }
 
 

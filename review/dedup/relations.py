@@ -20,19 +20,43 @@ class ReportKind(enum.StrEnum):
 
 
 # "Correction of scoliosis" is an article; "Correction:" / "Correction to ..." is a notice.
-_ERRATUM_TITLE = re.compile(
-    r"^\W*((erratum|errata|corrigendum)\b|(author\s+)?corrections?\s*(:|to\b|\]|$))", re.I
-)
-_RETRACTION_TITLE = re.compile(
-    r"^\W*(notice of retraction|retraction\s*(notice|note)?\s*(:|to\b|of:|$))", re.I
-)
+_ERRATUM_TITLE = re.compile(r"^\W*((erratum|errata|corrigendum)\b|(author\s+)?corrections?\s*(:|to\b|\]|$))", re.I)
+_RETRACTION_TITLE = re.compile(r"^\W*(notice of retraction|retraction\s*(notice|note)?\s*(:|to\b|of:|$))", re.I)
 _RETRACTED_PREFIX = re.compile(r"^\W*(retracted|withdrawn)\s*(article)?\s*[:.\-]\s*", re.I)
-_PREPRINT_SERVERS = ("biorxiv", "medrxiv", "arxiv", "ssrn", "research square", "preprints", "chemrxiv",
-                     "psyarxiv", "socarxiv", "osf preprints", "authorea", "europe pmc preprint")
-_PREPRINT_DOI = ("10.1101/", "10.21203/", "10.2139/ssrn", "10.48550/arxiv", "10.20944/preprints",
-                 "10.22541/au.", "10.31234/", "10.31219/")
-_CONFERENCE_TYPES = ("conference abstract", "meeting abstract", "congress", "conference review",
-                     "inproceedings", "proceedings", "conference paper", "poster")
+_PREPRINT_SERVERS = (
+    "biorxiv",
+    "medrxiv",
+    "arxiv",
+    "ssrn",
+    "research square",
+    "preprints",
+    "chemrxiv",
+    "psyarxiv",
+    "socarxiv",
+    "osf preprints",
+    "authorea",
+    "europe pmc preprint",
+)
+_PREPRINT_DOI = (
+    "10.1101/",
+    "10.21203/",
+    "10.2139/ssrn",
+    "10.48550/arxiv",
+    "10.20944/preprints",
+    "10.22541/au.",
+    "10.31234/",
+    "10.31219/",
+)
+_CONFERENCE_TYPES = (
+    "conference abstract",
+    "meeting abstract",
+    "congress",
+    "conference review",
+    "inproceedings",
+    "proceedings",
+    "conference paper",
+    "poster",
+)
 _CONFERENCE_VENUE = re.compile(r"\b(conference|congress|meeting|proceedings|symposium|abstracts)\b")
 
 

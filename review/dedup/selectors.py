@@ -54,10 +54,12 @@ def queue(review: Review, status: str = PairStatus.QUEUED) -> QuerySet[Duplicate
 
     For queued pairs, only those still waiting for a person (see :func:`pending`).
     """
-    pairs = pending(review) if status == PairStatus.QUEUED else DuplicatePair.objects.filter(review=review,
-                                                                                               status=status)
-    return (pairs.select_related("record_a__batch__source", "record_b__batch__source", "decided_by")
-            .order_by("-score", "id"))
+    pairs = (
+        pending(review) if status == PairStatus.QUEUED else DuplicatePair.objects.filter(review=review, status=status)
+    )
+    return pairs.select_related("record_a__batch__source", "record_b__batch__source", "decided_by").order_by(
+        "-score", "id"
+    )
 
 
 def status_counts(review: Review) -> dict[str, int]:
@@ -109,16 +111,20 @@ def side_by_side(pair: DuplicatePair) -> list[FieldRow]:
 
 def pair_for_review(review: Review, pair_id: int) -> DuplicatePair:
     """Return one pair of the review with its records and sources (DoesNotExist if not in the review)."""
-    return (DuplicatePair.objects.select_related("record_a__batch__source", "record_b__batch__source", "decided_by")
-            .get(review=review, pk=pair_id))
+    return DuplicatePair.objects.select_related("record_a__batch__source", "record_b__batch__source", "decided_by").get(
+        review=review, pk=pair_id
+    )
 
 
 def group_members(group: DuplicateGroup) -> list[dict[str, Any]]:
     """Return each member with its source and how it joined (the merge pairs touching it)."""
     members = list(group.records.select_related("batch__source").order_by("id"))
     ids = [m.pk for m in members]
-    pairs = (DuplicatePair.objects.filter(record_a_id__in=ids, record_b_id__in=ids)
-             .filter(status__in=[PairStatus.AUTO_MERGED, PairStatus.MERGED]).select_related("decided_by"))
+    pairs = (
+        DuplicatePair.objects.filter(record_a_id__in=ids, record_b_id__in=ids)
+        .filter(status__in=[PairStatus.AUTO_MERGED, PairStatus.MERGED])
+        .select_related("decided_by")
+    )
     links: dict[int, list[DuplicatePair]] = defaultdict(list)
     for pair in pairs:
         links[pair.record_a_id].append(pair)
@@ -128,8 +134,11 @@ def group_members(group: DuplicateGroup) -> list[dict[str, Any]]:
 
 def related_pairs(review: Review, record: Record) -> QuerySet[DuplicatePair]:
     """Return the "related, not duplicate" links of a record (errata, preprints, translations...)."""
-    return (DuplicatePair.objects.filter(review=review, status=PairStatus.RELATED)
-            .filter(Q(record_a=record) | Q(record_b=record)).select_related("record_a", "record_b"))
+    return (
+        DuplicatePair.objects.filter(review=review, status=PairStatus.RELATED)
+        .filter(Q(record_a=record) | Q(record_b=record))
+        .select_related("record_a", "record_b")
+    )
 
 
 def overlap_table(review: Review) -> dict[str, Any]:
@@ -146,8 +155,10 @@ def overlap_table(review: Review) -> dict[str, Any]:
         unit_sources[unit].add(source)
         records_per_source[source] += 1
     names = sorted(records_per_source)
-    table = {name: {"source": name, "records": records_per_source[name], "reports": 0, "unique": 0, "shared": 0}
-             for name in names}
+    table = {
+        name: {"source": name, "records": records_per_source[name], "reports": 0, "unique": 0, "shared": 0}
+        for name in names
+    }
     matrix = {a: dict.fromkeys(names, 0) for a in names}
     for sources in unit_sources.values():
         for name in sources:
@@ -155,6 +166,10 @@ def overlap_table(review: Review) -> dict[str, Any]:
             table[name]["unique" if len(sources) == 1 else "shared"] += 1
             for other in sources:
                 matrix[name][other] += 1
-    return {"sources": [table[n] for n in names], "names": names,
-            "matrix": [{"source": a, "counts": [matrix[a][b] for b in names]} for a in names],
-            "records": sum(records_per_source.values()), "reports": len(unit_sources)}
+    return {
+        "sources": [table[n] for n in names],
+        "names": names,
+        "matrix": [{"source": a, "counts": [matrix[a][b] for b in names]} for a in names],
+        "records": sum(records_per_source.values()),
+        "reports": len(unit_sources),
+    }

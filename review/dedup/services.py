@@ -36,9 +36,26 @@ __all__ = [
 ]
 
 DETECTION_JOB = "dedup"
-MATCH_FIELDS = ("id", "title", "translated_title", "translated_abstract", "authors", "year", "journal", "issn",
-                "volume", "issue", "pages", "doi", "pmid", "pmcid", "accession", "source_database",
-                "publication_types", "language")
+MATCH_FIELDS = (
+    "id",
+    "title",
+    "translated_title",
+    "translated_abstract",
+    "authors",
+    "year",
+    "journal",
+    "issn",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "accession",
+    "source_database",
+    "publication_types",
+    "language",
+)
 Progress = Callable[[int, int, str], None]
 
 
@@ -53,15 +70,22 @@ def dedup_settings(review: Review) -> DedupSettings:
 
 
 @transaction.atomic
-def dedup_settings_update(*, review: Review, user: Any, auto_merge_threshold: float,
-                          queue_threshold: float) -> DedupSettings:
+def dedup_settings_update(
+    *, review: Review, user: Any, auto_merge_threshold: float, queue_threshold: float
+) -> DedupSettings:
     """Change the review's thresholds (audited); detection applies them on its next run."""
     settings = dedup_settings(review)
     before = snapshot(settings, ["auto_merge_threshold", "queue_threshold"])
     settings.auto_merge_threshold, settings.queue_threshold = auto_merge_threshold, queue_threshold
     settings.save()
-    audit_record(actor=user, action="dedup.settings.update", obj=settings, review=review, before=before,
-                 after=snapshot(settings, ["auto_merge_threshold", "queue_threshold"]))
+    audit_record(
+        actor=user,
+        action="dedup.settings.update",
+        obj=settings,
+        review=review,
+        before=before,
+        after=snapshot(settings, ["auto_merge_threshold", "queue_threshold"]),
+    )
     return settings
 
 
@@ -105,13 +129,21 @@ def detection_run(*, review: Review, progress: Progress = _quiet, actor: Any = N
 def _pair_fields(result: PairResult) -> dict[str, Any]:
     scores = result.scores.as_dict()
     scores["conflicts"] = list(result.verdict.conflicts)
-    return {"score": round(result.verdict.score, 4), "field_scores": scores,
-            "matched_on": result.verdict.matched_on, "relation": result.verdict.relation[:60]}
+    return {
+        "score": round(result.verdict.score, 4),
+        "field_scores": scores,
+        "matched_on": result.verdict.matched_on,
+        "relation": result.verdict.relation[:60],
+    }
 
 
 def _write_pairs(review: Review, found: list[PairResult]) -> dict[str, int]:
-    existing = {(a, b): (pk, decided) for pk, a, b, decided in DuplicatePair.objects.filter(review=review)
-                .values_list("id", "record_a_id", "record_b_id", "decided_at").iterator()}
+    existing = {
+        (a, b): (pk, decided)
+        for pk, a, b, decided in DuplicatePair.objects.filter(review=review)
+        .values_list("id", "record_a_id", "record_b_id", "decided_at")
+        .iterator()
+    }
     new, changed, seen = [], [], set()
     for result in found:
         status = result.verdict.outcome.value
@@ -119,8 +151,16 @@ def _write_pairs(review: Review, found: list[PairResult]) -> dict[str, int]:
         key = (result.a, result.b)
         seen.add(key)
         if key not in existing:
-            new.append(DuplicatePair(review=review, record_a_id=result.a, record_b_id=result.b, status=status,
-                                     detected_status=status, **fields))
+            new.append(
+                DuplicatePair(
+                    review=review,
+                    record_a_id=result.a,
+                    record_b_id=result.b,
+                    status=status,
+                    detected_status=status,
+                    **fields,
+                )
+            )
             continue
         pk, decided = existing[key]
         # A person's decision stands: detection refreshes the scores and what it would say, never the status.
@@ -134,7 +174,7 @@ def _write_pairs(review: Review, found: list[PairResult]) -> dict[str, int]:
     DuplicatePair.objects.bulk_update([p for p in changed if not p.status], update, batch_size=WRITE_CHUNK)
     stale = [pk for key, (pk, decided) in existing.items() if key not in seen and decided is None]
     for start in range(0, len(stale), WRITE_CHUNK):
-        DuplicatePair.objects.filter(id__in=stale[start:start + WRITE_CHUNK]).delete()
+        DuplicatePair.objects.filter(id__in=stale[start : start + WRITE_CHUNK]).delete()
     by_outcome = {outcome.value: 0 for outcome in Outcome}
     for result in found:
         by_outcome[result.verdict.outcome.value] += 1

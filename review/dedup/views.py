@@ -38,18 +38,31 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     if status not in PairStatus.values:
         status = PairStatus.QUEUED
     page = Paginator(selectors.queue(review, status), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "tabs": STATUS_TABS, "counts": selectors.status_counts(review),
-               "bulk_form": BulkMergeForm(), "can_decide": _can_decide(request),
-               "removed": selectors.records_removed_as_duplicates(review),
-               "groups": DuplicateGroup.objects.filter(review=review).count()}
+    context = {
+        "page": page,
+        "status": status,
+        "tabs": STATUS_TABS,
+        "counts": selectors.status_counts(review),
+        "bulk_form": BulkMergeForm(),
+        "can_decide": _can_decide(request),
+        "removed": selectors.records_removed_as_duplicates(review),
+        "groups": DuplicateGroup.objects.filter(review=review).count(),
+    }
     return render(request, "review/dedup/queue.html", context)
 
 
 def _pair_context(request: HttpRequest, pair: DuplicatePair) -> dict:
-    following = (selectors.queue(request.review, PairStatus.QUEUED)  # type: ignore[attr-defined]
-                 .exclude(pk=pair.pk).first())
-    return {"pair": pair, "rows": selectors.side_by_side(pair), "can_decide": _can_decide(request),
-            "next_pair": following}
+    following = (
+        selectors.queue(request.review, PairStatus.QUEUED)  # type: ignore[attr-defined]
+        .exclude(pk=pair.pk)
+        .first()
+    )
+    return {
+        "pair": pair,
+        "rows": selectors.side_by_side(pair),
+        "can_decide": _can_decide(request),
+        "next_pair": following,
+    }
 
 
 @review_view(Action.VIEW)
@@ -93,10 +106,15 @@ def pair_undo(request: HttpRequest, slug: str, pair_id: int) -> HttpResponse:
 def bulk_merge(request: HttpRequest, slug: str) -> HttpResponse:
     form = BulkMergeForm(request.POST)
     if form.is_valid():
-        merged = decisions.pairs_bulk_merge(review=request.review, user=request.user,  # type: ignore[attr-defined]
-                                            min_score=form.cleaned_data["min_score"])
-        messages.success(request, f"Merged {merged} possible duplicate pair(s) scoring at least "
-                                  f"{form.cleaned_data['min_score']:.2f}.")
+        merged = decisions.pairs_bulk_merge(
+            review=request.review,
+            user=request.user,  # type: ignore[attr-defined]
+            min_score=form.cleaned_data["min_score"],
+        )
+        messages.success(
+            request,
+            f"Merged {merged} possible duplicate pair(s) scoring at least {form.cleaned_data['min_score']:.2f}.",
+        )
     else:
         messages.error(request, "Give a score between 0 and 1.")
     return redirect("dedup:queue", slug=slug)

@@ -10,8 +10,12 @@ from tests.factories import ImportBatchFactory, RecordFactory, SourceFactory
 TRIAL = {
     "title": "Menatetrenone versus placebo for fracture prevention in postmenopausal osteoporosis",
     "authors": ["Shiraki, M.", "Shiraki, Y.", "Aoki, C."],
-    "year": 2000, "journal": "Journal of Bone and Mineral Research", "volume": "15", "issue": "3",
-    "pages": "515-521", "abstract": "",
+    "year": 2000,
+    "journal": "Journal of Bone and Mineral Research",
+    "volume": "15",
+    "issue": "3",
+    "pages": "515-521",
+    "abstract": "",
 }
 
 
@@ -37,5 +41,6 @@ def screen(record: Any, reviewer: Any) -> Any:
     """Record one include decision on ``record`` by ``reviewer`` at title/abstract."""
     from screening.models import Decision
 
-    return Decision.objects.create(review=record.review, record=record, stage="title_abstract",
-                                   reviewer=reviewer, value="include")
+    return Decision.objects.create(
+        review=record.review, record=record, stage="title_abstract", reviewer=reviewer, value="include"
+    )

@@ -10,11 +10,13 @@ from dedup_sets import load_set, pairwise  # noqa: E402
 
 def write_set(folder: Path) -> None:
     (folder / "groups.csv").write_text("record_id,dup_group_id,in_duplicate_group\n1,g1,1\n2,g1,1\n3,g2,0\n")
-    rows = ('"author","title","year","journal","doi","record_id","label","source"\n'
-            '"Adeli K.Lewis G. F.","Intestinal lipoprotein in Göttingen",2008,"Curr Opin Lipidol","",1,"x",'
-            '"duplicate"\n'
-            '"Adeli K.","Intestinal lipoprotein in Göttingen",2008,"Curr Opin Lipidol","",2,"y","unique"\n'
-            '"Li X.","Another study",2010,"Lancet","10.1000/z",3,"z","unique"\n')
+    rows = (
+        '"author","title","year","journal","doi","record_id","label","source"\n'
+        '"Adeli K.Lewis G. F.","Intestinal lipoprotein in Göttingen",2008,"Curr Opin Lipidol","",1,"x",'
+        '"duplicate"\n'
+        '"Adeli K.","Intestinal lipoprotein in Göttingen",2008,"Curr Opin Lipidol","",2,"y","unique"\n'
+        '"Li X.","Another study",2010,"Lancet","10.1000/z",3,"z","unique"\n'
+    )
     (folder / "labelled_test_set.csv").write_bytes(rows.encode("cp1252"))
 
 

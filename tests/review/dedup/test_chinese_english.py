@@ -12,12 +12,31 @@ ENGLISH = "Effect of vitamin K2 on bone mineral density in postmenopausal women 
 
 def test_cnki_record_joins_its_pubmed_twin_through_the_translated_title(cast):
     """Same journal, volume and pages; PubMed brackets the translated title; CNKI has full-width digits."""
-    cnki = record(cast.review, "CNKI", title="维生素K2对绝经后骨质疏松症妇女骨密度的影响",
-                  translated_title=ENGLISH, authors=["张伟", "李娜"], journal="中华骨质疏松和骨矿盐疾病杂志",
-                  volume="１２", issue="3", pages="201-205", year=2019, language="chi")
-    pubmed = record(cast.review, "PubMed", title=f"[{ENGLISH}].", authors=["Zhang, W.", "Li, N."],
-                    journal="Zhonghua Gu Zhi Shu Song He Gu Kuang Yan Ji Bing Za Zhi", volume="12", issue="3",
-                    pages="201-5", year=2019, language="chi")
+    cnki = record(
+        cast.review,
+        "CNKI",
+        title="维生素K2对绝经后骨质疏松症妇女骨密度的影响",
+        translated_title=ENGLISH,
+        authors=["张伟", "李娜"],
+        journal="中华骨质疏松和骨矿盐疾病杂志",
+        volume="１２",
+        issue="3",
+        pages="201-205",
+        year=2019,
+        language="chi",
+    )
+    pubmed = record(
+        cast.review,
+        "PubMed",
+        title=f"[{ENGLISH}].",
+        authors=["Zhang, W.", "Li, N."],
+        journal="Zhonghua Gu Zhi Shu Song He Gu Kuang Yan Ji Bing Za Zhi",
+        volume="12",
+        issue="3",
+        pages="201-5",
+        year=2019,
+        language="chi",
+    )
     detection_run(review=cast.review)
     cnki.refresh_from_db(), pubmed.refresh_from_db()
     assert cnki.duplicate_group_id is not None
@@ -26,8 +45,16 @@ def test_cnki_record_joins_its_pubmed_twin_through_the_translated_title(cast):
 
 def test_chinese_title_without_translation_is_not_matched_to_english(cast):
     """Without an English title on the CNKI record there is nothing to compare: no merge."""
-    cnki = record(cast.review, "CNKI", title="维生素K2对绝经后骨质疏松症妇女骨密度的影响", translated_title="",
-                  authors=["张伟"], journal="中华骨质疏松和骨矿盐疾病杂志", volume="12", pages="201-205")
+    cnki = record(
+        cast.review,
+        "CNKI",
+        title="维生素K2对绝经后骨质疏松症妇女骨密度的影响",
+        translated_title="",
+        authors=["张伟"],
+        journal="中华骨质疏松和骨矿盐疾病杂志",
+        volume="12",
+        pages="201-205",
+    )
     record(cast.review, "PubMed", title=ENGLISH, authors=["Zhang, W."], volume="12", pages="201-5")
     detection_run(review=cast.review)
     cnki.refresh_from_db()

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 def test_duplicates_from_two_databases_form_one_group(cast):
     """The same trial from PubMed and Embase ends in one group; an unrelated record stays alone."""
     a = record(cast.review, "PubMed", pmid="10772292")
-    b = record(cast.review, "Embase", title="Menatetrenone versus placebo for fracture prevention in "
-               "postmenopausal osteoporosis.", journal="J Bone Miner Res")
+    b = record(
+        cast.review,
+        "Embase",
+        title="Menatetrenone versus placebo for fracture prevention in postmenopausal osteoporosis.",
+        journal="J Bone Miner Res",
+    )
     other = record(cast.review, "Embase", title="Calcium intake and hip fracture in older men", pages="1-9")
     counts = detection_run(review=cast.review)
     a.refresh_from_db(), b.refresh_from_db(), other.refresh_from_db()

@@ -49,6 +49,7 @@ def test_same_doi_with_unrelated_titles_and_authors_is_not_a_duplicate():
 
 def test_same_doi_with_a_similar_title_but_other_authors_is_queued():
     """A shared DOI and a close title with a garbled author list is for a person to decide."""
-    result = verdict(core(1, doi="10.1000/a"), core(2, doi="10.1000/a", title=core().titles[0][:60],
-                                                    authors=["Anonymous X"]))
+    result = verdict(
+        core(1, doi="10.1000/a"), core(2, doi="10.1000/a", title=core().titles[0][:60], authors=["Anonymous X"])
+    )
     assert result.outcome in {Outcome.QUEUE, Outcome.AUTO}

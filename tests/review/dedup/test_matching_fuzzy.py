@@ -14,8 +14,13 @@ def verdict(a, b, thresholds=DEFAULTS):
 def test_same_article_in_two_database_styles_merges():
     """Case, punctuation, abbreviated journal and author initials do not hide a duplicate."""
     a = core(1)
-    b = core(2, title="MENATETRENONE VERSUS PLACEBO FOR FRACTURE PREVENTION IN POSTMENOPAUSAL OSTEOPOROSIS.",
-             authors=["Shiraki M", "Shiraki Y", "Aoki C"], journal="J Bone Miner Res", pages="515-21")
+    b = core(
+        2,
+        title="MENATETRENONE VERSUS PLACEBO FOR FRACTURE PREVENTION IN POSTMENOPAUSAL OSTEOPOROSIS.",
+        authors=["Shiraki M", "Shiraki Y", "Aoki C"],
+        journal="J Bone Miner Res",
+        pages="515-21",
+    )
     assert verdict(a, b).outcome == Outcome.AUTO
 
 
@@ -73,15 +78,17 @@ def test_subtitle_dropped_by_one_database_still_matches():
 
 
 def test_given_and_family_names_swapped_by_one_database_still_agree():
-    """"Wang, Xiaoguang" and "Xiaoguang, Wang" are one first author."""
+    """ "Wang, Xiaoguang" and "Xiaoguang, Wang" are one first author."""
     a = core(1, authors=["Wang, Xiaoguang", "Li, Na"])
     b = core(2, authors=["Xiaoguang, Wang", "Na, Li"])
     assert compare(a, b).first_author is True
 
 
 def test_journal_abbreviation_and_acronym_match():
-    """"Surg Endosc" abbreviates "Surgical Endoscopy"; "ICIS 2018" names the conference."""
+    """ "Surg Endosc" abbreviates "Surgical Endoscopy"; "ICIS 2018" names the conference."""
     assert compare(core(1, journal="Surgical Endoscopy"), core(2, journal="Surg Endosc")).journal >= 0.9
-    icis = compare(core(1, journal="International Conference on Information Systems 2017 (ICIS 2017)"),
-                   core(2, journal="ICIS: Transforming Society with Digital Innovation"))
+    icis = compare(
+        core(1, journal="International Conference on Information Systems 2017 (ICIS 2017)"),
+        core(2, journal="ICIS: Transforming Society with Digital Innovation"),
+    )
     assert icis.journal >= 0.9

@@ -34,7 +34,7 @@ def test_latex_accents_and_escapes_are_resolved():
 
 
 def test_greek_letters_are_spelled_out():
-    """"TNF-α" and "TNF-alpha" are the same title."""
+    """ "TNF-α" and "TNF-alpha" are the same title."""
     assert normalize_title("Anti-TNF-α therapy") == normalize_title("Anti-TNF-alpha therapy")
 
 

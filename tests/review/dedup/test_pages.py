@@ -13,10 +13,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued(cast):
     """A review with one possible duplicate waiting for a person; its first title is hostile."""
-    record(cast.review, "PubMed", title="Menatetrenone <script>alert(1)</script> versus placebo for fracture "
-           "prevention in postmenopausal osteoporosis")
-    record(cast.review, "Embase", title="Menatetrenone versus placebo for fracture prevention in postmenopausal "
-           "osteoporosis", volume="16", pages="")
+    record(
+        cast.review,
+        "PubMed",
+        title="Menatetrenone <script>alert(1)</script> versus placebo for fracture "
+        "prevention in postmenopausal osteoporosis",
+    )
+    record(
+        cast.review,
+        "Embase",
+        title="Menatetrenone versus placebo for fracture prevention in postmenopausal osteoporosis",
+        volume="16",
+        pages="",
+    )
     detection_run(review=cast.review)
     pair = DuplicatePair.objects.get()
     assert pair.status == PairStatus.QUEUED
@@ -61,8 +70,9 @@ def test_side_by_side_marks_differences_and_escapes_imported_text(cast, client_f
 
 def test_merge_with_htmx_answers_the_card_with_an_undo(cast, client_for, queued):
     """An htmx merge returns only the pair card, now merged, with an undo button."""
-    response = client_for(cast.reviewer).post(url("pair_decide", cast, pair_id=queued.pk), {"decision": "merge"},
-                                              HTTP_HX_REQUEST="true")
+    response = client_for(cast.reviewer).post(
+        url("pair_decide", cast, pair_id=queued.pk), {"decision": "merge"}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body and 'id="pair-card"' in body
@@ -117,7 +127,8 @@ def test_overlap_page_shows_the_table(cast, client_for, queued):
 def test_only_the_lead_changes_thresholds(cast, client_for):
     """Thresholds are review settings: a reviewer gets 403, the lead saves them."""
     assert client_for(cast.reviewer).get(url("settings", cast)).status_code == 403
-    response = client_for(cast.lead).post(url("settings", cast), {"auto_merge_threshold": "0.97",
-                                                                  "queue_threshold": "0.6"})
+    response = client_for(cast.lead).post(
+        url("settings", cast), {"auto_merge_threshold": "0.97", "queue_threshold": "0.6"}
+    )
     assert response.status_code == 302
     assert cast.review.dedup_settings.auto_merge_threshold == 0.97

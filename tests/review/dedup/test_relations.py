@@ -11,7 +11,7 @@ def verdict(a, b):
 
 
 def test_erratum_is_related_to_its_article():
-    """"Erratum: <title>" links to the article and is never merged with it."""
+    """ "Erratum: <title>" links to the article and is never merged with it."""
     erratum = core(2, title="Erratum: " + TRIAL["title"], pages="1020")
     result = verdict(core(1), erratum)
     assert result.outcome == Outcome.RELATED
@@ -25,7 +25,7 @@ def test_retraction_notice_is_related_to_the_retracted_article():
 
 
 def test_retracted_article_itself_is_still_the_same_report():
-    """"RETRACTED: <title>" is the article, marked: it duplicates the unmarked record."""
+    """ "RETRACTED: <title>" is the article, marked: it duplicates the unmarked record."""
     marked = core(2, title="RETRACTED: " + TRIAL["title"])
     assert verdict(core(1), marked).outcome == Outcome.AUTO
 
@@ -49,8 +49,13 @@ def test_conference_abstract_is_related_to_the_article():
 def test_one_conference_abstract_indexed_twice_is_a_duplicate():
     """Two databases describing the same abstract differently ("Conference:" in one) still merge."""
     a = core(1, journal="Circulation", volume="136", pages="A123", abstract="Background: " + "x " * 50)
-    b = core(2, journal="Circulation. Conference: Resuscitation Science Symposium", volume="136",
-             pages="A123", abstract="Background: " + "x " * 50)
+    b = core(
+        2,
+        journal="Circulation. Conference: Resuscitation Science Symposium",
+        volume="136",
+        pages="A123",
+        abstract="Background: " + "x " * 50,
+    )
     assert verdict(a, b).outcome == Outcome.AUTO
 
 
