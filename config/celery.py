@@ -8,6 +8,7 @@ import sys
 from celery import Celery
 from celery.signals import worker_init
 from django.core.exceptions import ImproperlyConfigured
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -36,6 +37,6 @@ def _check_broker(sender: object = None, **_: object) -> None:
     try:
         with app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
-    except OSError as exc:  # kombu raises OperationalError, a subclass of OSError
+    except (OSError, KombuOperationalError) as exc:
         sys.stderr.write(f"error: cannot reach the Celery broker {app.conf.broker_url!r}: {exc}\n")
         os._exit(2)
