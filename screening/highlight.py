@@ -1,7 +1,8 @@
 """Keyword highlighting as (text, kind) segments; the template escapes each piece and wraps matches.
 
 Matching runs on the imported text as it is, and no HTML is produced here: the template
-``screening/partials/highlighted.html`` autoescapes every segment and wraps only the matched ones in
+``screening/partials/highlighted.html`` (and the equal one-pass ``highlighted`` filter of
+``screening_keys``, which the record panel uses) escapes every segment and wraps only the matched ones in
 ``<mark>``, so a ``<script>`` in a title stays text and a keyword can never match inside an entity.
 """
 

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Mod
 
 from review.models import Record, Review
@@ -28,7 +28,7 @@ from screening.models import (
     StoppingDecision,
 )
 from screening.prisma import stopped
-from screening.queue_sql import pick_title_abstract
+from screening.queue_sql import decision_counts, pick_title_abstract_row, title_abstract_total
 from screening.selectors import passed_title_abstract, screenable_records, stage_settings
 
 log = logging.getLogger(__name__)
@@ -114,13 +114,13 @@ def next_record(
     """Return the record ``reviewer`` should screen next in their queue order, or None when done.
 
     ``last_decision`` (the id of the decision just recorded, when the caller has it) saves a query
-    in random order. The queue query returns an id only; the record is then read by its key with the
-    panel's flags, which keeps the queue query small to plan and to run.
+    in random order. The queue query returns an id (at title/abstract, with the panel's flags); the
+    record is then read by its key, which keeps the queue query small to plan and to run.
     """
     order = queue_order_of(review, reviewer)
     ranker = _ranker() if order == QueueOrder.PRIORITISED else None
     if stage == Stage.TITLE_ABSTRACT and ranker is None:
-        chosen = pick_title_abstract(
+        picked = pick_title_abstract_row(
             review_id=review.pk,
             stage=stage,
             reviewer_id=reviewer.pk,
@@ -128,7 +128,16 @@ def next_record(
             skip=skip,
             seed=_seed(review, stage, reviewer, last_decision) if order == QueueOrder.RANDOM else None,
         )
-        return with_panel_flags(Record.objects.filter(pk=chosen), stage, reviewer).first() if chosen else None
+        if picked is None:
+            return None
+        # The pick computed the panel's flags already; the queue holds no record the reviewer decided.
+        record = Record.objects.select_related("duplicate_group", "fulltext").filter(pk=picked.record_id).first()
+        if record is not None:
+            record.panel_mine = None  # type: ignore[attr-defined]
+            record.panel_has_history = picked.has_history  # type: ignore[attr-defined]
+            record.panel_has_notes = picked.has_notes  # type: ignore[attr-defined]
+            record.panel_has_comments = picked.has_comments  # type: ignore[attr-defined]
+        return record
     pool = candidates(review, stage, reviewer, settings).order_by().values_list("pk", flat=True)
     if skip is not None:
         pool = pool.exclude(pk=skip)
@@ -215,20 +224,14 @@ def progress(review: Review, stage: str, reviewer: Any) -> Progress:
     """Return the reviewer's decisions made and records left, and the stage's records fully decided.
 
     "Left" is the stage's records minus those I decided minus those others have fully decided: one
-    count over the records and two grouped counts over the decisions, instead of counting the queue
+    count over the records and one grouped pass over the decisions, instead of counting the queue
     row by row (which costs a correlated subquery per record).
     """
     required = stage_settings(review, stage).required_decisions
-    total = stage_records(review, stage).count()
-    decisions = Decision.objects.filter(review=review, stage=stage)
-    mine_done = decisions.filter(reviewer=reviewer).count()
-    full = (
-        decisions.order_by()
-        .values("record_id")
-        .annotate(n=Count("pk"), mine=Count("pk", filter=Q(reviewer=reviewer)))
-        .filter(n__gte=required)
+    total = title_abstract_total(review.pk) if stage == Stage.TITLE_ABSTRACT else stage_records(review, stage).count()
+    mine_done, full_count, full_not_mine = decision_counts(
+        review_id=review.pk, stage=stage, reviewer_id=reviewer.pk, required=required
     )
-    full_count, full_not_mine = full.count(), full.filter(mine=0).count()
     stopped_now = stage == Stage.TITLE_ABSTRACT and stopped(review) is not None
     left = 0 if stopped_now else max(0, total - mine_done - full_not_mine)
     return Progress(mine_done, left, full_count, total)

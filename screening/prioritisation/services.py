@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
@@ -97,20 +97,43 @@ def retrain_maybe(*, review: Review, stage: str, reviewer: Any) -> Job | None:
     Called after each decision commits. The refit runs in a worker, never in the request. A conditional
     UPDATE claims the trigger, so two requests at once start one job.
     """
-    n_decisions = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).count()
-    ranking, _ = Ranking.objects.get_or_create(review=review, stage=stage, reviewer=reviewer)
-    last = ranking.requested_at
+    found = _ranking_and_count(review, stage, reviewer)
+    if found is None:
+        n_decisions = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).count()
+        ranking, _ = Ranking.objects.get_or_create(review=review, stage=stage, reviewer=reviewer)
+        ranking_id, last = ranking.pk, ranking.requested_at
+    else:
+        ranking_id, last, n_decisions = found
     # Undone decisions shrink the count: refit then too, the labels changed.
     if n_decisions == last or (n_decisions > last and not retrain_due(n_decisions, last)):
         return None
     if _retrain_pending(review, stage, reviewer):
         return None
     with transaction.atomic():
-        if not Ranking.objects.filter(pk=ranking.pk, requested_at=last).update(requested_at=n_decisions):
+        if not Ranking.objects.filter(pk=ranking_id, requested_at=last).update(requested_at=n_decisions):
             return None
         return job_start(
             kind=RETRAIN_JOB, review=review, user=reviewer, params={"stage": stage, "reviewer": reviewer.pk}
         )
+
+
+_TABLES = {"decision": Decision._meta.db_table, "ranking": Ranking._meta.db_table}
+_RANKING_AND_COUNT = """
+SELECT k.id, k.requested_at,
+  (SELECT COUNT(*) FROM {decision} d WHERE d.review_id = %s AND d.stage = %s AND d.reviewer_id = %s)
+FROM {ranking} k WHERE k.review_id = %s AND k.stage = %s AND k.reviewer_id = %s
+""".format(**_TABLES)
+
+
+def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, int, int] | None:
+    """Return (ranking id, requested_at, the reviewer's decision count) in one round trip; None: no ranking row.
+
+    This runs after every decision, so it is one fixed statement rather than a count and a get_or_create.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_RANKING_AND_COUNT, [review.pk, stage, reviewer.pk, review.pk, stage, reviewer.pk])
+        row = cursor.fetchone()
+    return (row[0], row[1], row[2]) if row else None
 
 
 def _retrain_pending(review: Review, stage: str, reviewer: Any) -> bool:

@@ -44,3 +44,16 @@ def test_a_keyword_never_matches_inside_an_escaped_entity():
     """A keyword 'amp' does not break the escaping of '&' (matching runs on the raw text)."""
     html = render_to_string(TEMPLATE, {"segments": highlight_segments("A & B", ["amp", "lt"], [])})
     assert html == "A &amp; B"
+
+
+def test_the_highlighted_filter_renders_what_the_partial_template_renders():
+    """The panel's one-pass filter gives the partial's markup, every piece escaped."""
+    from django.template.loader import get_template
+
+    from screening.templatetags.screening_keys import highlighted
+
+    partial = get_template("screening/partials/highlighted.html")
+    for text in ["<script>alert(\"x\")</script> Randomised & RATS 'q' review 随机对照", "plain", ""]:
+        segments = highlight_segments(text, ["randomised", "随机对照", "<script>"], ["rats", "review", "&"])
+        assert str(highlighted(segments)) == partial.render({"segments": segments})
+    assert "<script>" not in str(highlighted(highlight_segments("<script>", ["<script>"], [])))

@@ -122,3 +122,65 @@ def test_the_sql_pick_agrees_with_the_orm_definition(cast, records, reviewer2, d
         )
         == records[4].pk
     )
+
+
+def test_the_picked_record_carries_the_same_panel_flags_as_the_orm(cast, records, reviewer2, decide):
+    """The SQL pick's history/note/comment flags agree with with_panel_flags() on the record picked."""
+    from review.models import Record
+    from screening.queue import with_panel_flags
+    from screening.services_records import comment_add, note_save
+
+    decide(records[0], reviewer2, "include")  # history on record 0; it still waits for me
+    comment_add(record=records[1], stage="title_abstract", author=reviewer2, text="Is this a trial?")
+    note_save(record=records[1], stage="title_abstract", author=reviewer2, text="check dose", tags=[])
+    for skip in (None, records[0].pk, records[1].pk):
+        picked = next_record(cast.review, "title_abstract", cast.reviewer, skip=skip)
+        orm = with_panel_flags(Record.objects.filter(pk=picked.pk), "title_abstract", cast.reviewer).get()
+        for name in ("panel_mine", "panel_has_history", "panel_has_notes", "panel_has_comments"):
+            assert getattr(picked, name) == getattr(orm, name), (skip, name)
+    assert next_record(cast.review, "title_abstract", cast.reviewer).panel_has_history is True
+
+
+def test_the_sql_title_abstract_total_agrees_with_the_orm_definition(cast, records):
+    """The progress bars' stage total counts what stage_records() holds (no duplicates, undone imports, removals)."""
+    from review.models import DuplicateGroup, ImportBatch, Record
+    from screening.queue import stage_records
+    from screening.queue_sql import title_abstract_total
+    from screening.services_lead import BulkQuery, bulk_exclude
+    from tests.factories import RecordFactory
+
+    def both():
+        return title_abstract_total(cast.review.pk), stage_records(cast.review, "title_abstract").count()
+
+    assert both() == (12, 12)
+    group = DuplicateGroup.objects.create(review=cast.review, primary=records[0])
+    Record.objects.filter(pk__in=[records[0].pk, records[1].pk, records[2].pk]).update(duplicate_group=group)
+    assert both() == (10, 10)
+    orphan = DuplicateGroup.objects.create(review=cast.review, primary=None)
+    Record.objects.filter(pk=records[3].pk).update(duplicate_group=orphan)
+    assert both() == (9, 9)
+    records[4].publication_types = ["Editorial"]
+    records[4].save()
+    records[1].publication_types = ["Editorial"]  # a duplicate already out: counted once
+    records[1].save()
+    bulk_exclude(review=cast.review, actor=cast.lead, query=BulkQuery(publication_type="Editorial"), category="other")
+    assert both() == (8, 8)
+    undone = RecordFactory(review=cast.review, batch__source__review=cast.review, position=20)
+    assert both() == (9, 9)
+    ImportBatch.objects.filter(pk=undone.batch_id).update(status="undone")
+    assert both() == (8, 8)
+    RecordFactory()  # another review's record
+    assert both() == (8, 8)
+
+
+def test_progress_leaves_out_records_others_fully_decided(cast, records, reviewer2, decide):
+    """A record two others decided is no longer left for me; one I decided counts once; a partial one stays."""
+    decide(records[0], cast.reviewer, "include")
+    decide(records[0], reviewer2, "exclude")  # full, mine
+    decide(records[1], reviewer2, "include")
+    decide(records[1], cast.lead, "include")  # full, not mine
+    decide(records[2], cast.lead, "maybe")  # one decision of two
+    mine = progress(cast.review, "title_abstract", cast.reviewer)
+    assert (mine.mine_done, mine.mine_left, mine.stage_done, mine.stage_total) == (1, 10, 2, 12)
+    theirs = progress(cast.review, "title_abstract", cast.lead)
+    assert (theirs.mine_done, theirs.mine_left, theirs.stage_done) == (2, 9, 2)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening.models import Decision, QueueOrder
+from screening.models import Decision, QueueOrder, Ranking
 from screening.services_prefs import queue_order_set
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,28 @@ def test_access_outsider_404_extractor_403_viewer_overview(cast, records, client
     assert client_for(cast.extractor).get(url).status_code == 403
     assert client_for(cast.viewer).get(url).status_code == 403
     assert client_for(cast.viewer).get(f"/reviews/{cast.review.slug}/screening/").status_code == 200
+
+
+@pytest.mark.parametrize("order", [QueueOrder.IMPORTED, QueueOrder.RANDOM])
+def test_decide_and_next_runs_a_fixed_small_number_of_queries(
+    cast, records, client_for, order, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Deciding and fetching the next record is a fixed handful of short queries, whatever the review's size.
+
+    Session, user, membership, the record, the stage settings; the insert with its history and audit
+    rows (a savepoint here, a transaction when served); the retrain check after the commit (one
+    statement, plus a look for a queued refit when one is due); the queue order, the review's id range
+    (random order), the pick with the panel's flags, and the record picked.
+    """
+    queue_order_set(review=cast.review, user=cast.reviewer, order=order)
+    client = client_for(cast.reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(_decide(cast, records[0]), {"value": "exclude"}, HTTP_HX_REQUEST="true")
+    assert first.status_code == 200
+    # Between two refits (the usual case): the decision about to be made does not make one due.
+    Ranking.objects.filter(review=cast.review, reviewer=cast.reviewer).update(requested_at=2)
+    limit = 14 if order == QueueOrder.IMPORTED else 15
+    with django_assert_max_num_queries(limit), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_decide(cast, records[5]), {"value": "include"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'id="record-panel"' in response.content.decode()
+    assert Decision.objects.filter(reviewer=cast.reviewer).count() == 2
