@@ -94,6 +94,9 @@ class _Inserter:
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         self.sql = f"INSERT INTO {quote(Record._meta.db_table)} ({columns}) VALUES ({marks})"
+        self.copy_sql = (
+            f"COPY {quote(Record._meta.db_table)} ({columns}) FROM STDIN" if connection.vendor == "postgresql" else ""
+        )
         self.names = [f.attname for f in fields]
         self.convert = [self._converter(f) for f in fields]
         self.created_at = Record._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
@@ -119,7 +122,15 @@ class _Inserter:
             for row in rows
         ]
         with self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, params)
+            if self.copy_sql:
+                # PostgreSQL's COPY streams the rows in one command: several times faster than
+                # executemany's INSERT per row (bench/import.py).
+                # The raw psycopg cursor bypasses Django's wrapper: re-raise errors as Django's own.
+                with self.connection.wrap_database_errors, cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in params:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql, params)
 
     def _uuids(self, count: int) -> list[Any]:
         """Return ``count`` random (version 4) UUIDs as the database stores them."""
