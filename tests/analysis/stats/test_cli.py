@@ -65,10 +65,8 @@ def test_an_unreadable_file_exits_two(tmp_path: Path) -> None:
     assert run.returncode == 2 and "cannot run" in run.stderr
 
 
-def test_manage_py_metaanalyze_when_django_is_configured(tmp_path: Path) -> None:
-    probe = _run([sys.executable, "manage.py", "help", "metaanalyze"])
-    if probe.returncode != 0:
-        pytest.skip(f"the Django project does not load yet: {probe.stderr.strip()[-200:]}")
+def test_manage_py_metaanalyze_runs_the_same_cases(tmp_path: Path) -> None:
+    """The Django command is a thin wrapper: same results, same exit status 2 on a bad case."""
     run = _run([sys.executable, "manage.py", "metaanalyze", str(_case_file(tmp_path, _bad_cases()))])
     assert run.returncode == 2
     ids = [r["id"] for r in json.loads(run.stdout)["results"]]
