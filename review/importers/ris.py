@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .base import ImportFormatError, ParsedRecord
 from .normalise import issn, normalise_doi, pages, parse_year
-from .tagged import Layout, TaggedRecord, read
+from .tagged import Layout, TaggedRecord, match_tag, read
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: +(.*)|\s*)$")
 _PUBMED_IN_C3 = re.compile(r"PUBMED\s+(\d+)", re.IGNORECASE)
@@ -59,10 +59,7 @@ def split_tag(line: str) -> tuple[str, str] | None:
         return line[:2], line[6:].strip()  # the common shape, without a regex (hot loop)
     if len(line) < 5 or line[2] != " ":
         return None
-    match = _TAG.match(line.rstrip())
-    if not match:
-        return None
-    return match.group(1), (match.group(2) or "").strip()
+    return match_tag(_TAG, line)
 
 
 LAYOUT = Layout(

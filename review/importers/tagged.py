@@ -11,12 +11,21 @@ keeps every value of every tag, the line and the raw text (ris.py adds a faster 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .base import ImportFormatError
 
 TagSplitter = Callable[[str], "tuple[str, str] | None"]
+
+
+def match_tag(pattern: re.Pattern[str], line: str) -> tuple[str, str] | None:
+    """Return (tag, value) when ``pattern`` (groups: tag, optional value) matches ``line``, else None."""
+    match = pattern.match(line.rstrip())
+    if not match:
+        return None
+    return match.group(1), (match.group(2) or "").strip()
 
 
 @dataclass

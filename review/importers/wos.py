@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from .base import ImportFormatError, ParsedRecord
 from .normalise import issn, pages, parse_year
-from .tagged import Layout, TaggedRecord, read
+from .tagged import Layout, TaggedRecord, match_tag, read
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _EMAIL_NOTE = re.compile(r"\s*\([^()]*@[^()]*\)")  # Zoological Record: "Stillman, Andrew N. (a@b.edu)"
@@ -23,10 +23,7 @@ def split_tag(line: str) -> tuple[str, str] | None:
     """Return (tag, value) of a WoS line such as "TI Soil fauna ..." or the bare "ER"."""
     if len(line) < 2 or line[0] == " " or (len(line) > 2 and line[2] != " "):
         return None
-    match = _TAG.match(line.rstrip())
-    if not match:
-        return None
-    return match.group(1), (match.group(2) or "").strip()
+    return match_tag(_TAG, line)
 
 
 LAYOUT = Layout(

@@ -23,8 +23,27 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
 
 
+@pytest.fixture(scope="session")
+def _end_live_server_sessions(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Before the test database is dropped, end the sessions the live server's threads left open.
+
+    The live server answers each browser connection in a daemon thread; one still open when the server
+    stops leaves its PostgreSQL session behind, and PostgreSQL then refuses to drop the test database.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
-def browser_page(live_server) -> Iterator[object]:
+def browser_page(live_server, _end_live_server_sessions) -> Iterator[object]:
     """A fresh page in headless Chromium; live_server serves the app from the test database."""
     need_service(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM then refuses to run here.
