@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/schema/", schema_view, name="api-schema"),
     path("api/docs/", docs_view, name="api-docs"),
     path("api/", include("review.api.urls")),
+    path("api/reviews/<slug:slug>/screening/", include("screening.api_urls")),
     path("reviews/", include("review.urls")),
     path("reviews/", include("review.urls_import")),
     path("reviews/", include("review.urls_dedup")),

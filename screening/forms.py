@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from screening.models import BulkExclusionCategory
+from screening.models import BulkExclusionCategory, QueueOrder
 from screening.services import MAX_REQUIRED_DECISIONS
 
 
@@ -36,6 +36,37 @@ class StageSettingsForm(forms.Form):
     def keywords(self) -> tuple[list[str], list[str]]:
         """Return the include and exclude keywords as lists."""
         return _lines(self.cleaned_data["include_keywords"]), _lines(self.cleaned_data["exclude_keywords"])
+
+
+class QueueSettingsForm(forms.Form):
+    """A stage's queue: the default order and the percentage of random records in prioritised order."""
+
+    order = forms.ChoiceField(
+        choices=QueueOrder.choices,
+        label="Default queue order",
+        help_text="for members who have not chosen their own order on the overview page",
+    )
+    random_percent = forms.DecimalField(
+        min_value=0,
+        max_value=50,
+        decimal_places=1,
+        label="Random records in the prioritised queue (%)",
+        help_text=(
+            "0 to 50. This share of the records a reviewer meets in prioritised order is drawn at random from"
+            " the unscreened ones, so the model also learns from records unlike those it already ranks high."
+            " 2% is the default; 0 turns it off."
+        ),
+        error_messages={
+            "invalid": "Give the share of random records as a number of percent, from 0 to 50.",
+            "min_value": "The share of random records cannot be below 0%%.",
+            "max_value": "The share of random records is at most 50%%; beyond that the queue is mostly random.",
+            "max_decimal_places": "Give the percentage with at most one decimal.",
+        },
+    )
+
+    def random_share(self) -> float:
+        """Return the validated percentage as a share in 0-0.5."""
+        return float(self.cleaned_data["random_percent"]) / 100
 
 
 class BulkExcludeForm(forms.Form):

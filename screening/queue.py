@@ -34,12 +34,20 @@ from screening.selectors import passed_title_abstract, screenable_records, stage
 log = logging.getLogger(__name__)
 
 
-def queue_order_of(review: Review, user: Any) -> str:
-    """Return the reviewer's queue order: their setting, else prioritised when the model is installed."""
-    chosen = QueueSetting.objects.filter(review=review, user=user).values_list("order", flat=True).first()
-    if chosen:
-        return chosen
-    return QueueOrder.PRIORITISED if _ranker() is not None else QueueOrder.IMPORTED
+def own_queue_order(review: Review, user: Any) -> str | None:
+    """Return the order the user chose for this review, or None when they follow the lead's default."""
+    return QueueSetting.objects.filter(review=review, user=user).values_list("order", flat=True).first()
+
+
+def queue_order_of(review: Review, user: Any, stage: str, settings: StageSettings | None = None) -> str:
+    """Return the user's queue order at ``stage``: their own choice, else the stage's default (the lead's).
+
+    Prioritised order falls back to import order when the prioritisation model is not installed.
+    """
+    order = own_queue_order(review, user) or (settings or stage_settings(review, stage)).queue_order
+    if order == QueueOrder.PRIORITISED and _ranker() is None:
+        return QueueOrder.IMPORTED
+    return order
 
 
 def _ranker() -> Any:
@@ -117,14 +125,15 @@ def next_record(
     in random order. The queue query returns an id (at title/abstract, with the panel's flags); the
     record is then read by its key, which keeps the queue query small to plan and to run.
     """
-    order = queue_order_of(review, reviewer)
+    settings = settings or stage_settings(review, stage)
+    order = queue_order_of(review, reviewer, stage, settings)
     ranker = _ranker() if order == QueueOrder.PRIORITISED else None
     if stage == Stage.TITLE_ABSTRACT and ranker is None:
         picked = pick_title_abstract_row(
             review_id=review.pk,
             stage=stage,
             reviewer_id=reviewer.pk,
-            required=(settings or stage_settings(review, stage)).required_decisions,
+            required=settings.required_decisions,
             skip=skip,
             seed=_seed(review, stage, reviewer, last_decision) if order == QueueOrder.RANDOM else None,
         )
@@ -240,13 +249,21 @@ def progress(review: Review, stage: str, reviewer: Any) -> Progress:
 def queue_page(review: Review, stage: str, reviewer: Any, *, limit: int) -> list[Record]:
     """Return up to ``limit`` records of the reviewer's queue, in their queue order (for the API).
 
-    Random order lists a stable shuffle of the first records; the page itself picks one at a time.
+    In random order the list starts at the record the screening page would pick and goes on in
+    record order from there (wrapping round), so its first entry is the page's next record.
     """
-    pool = candidates(review, stage, reviewer)
-    order = queue_order_of(review, reviewer)
+    settings = stage_settings(review, stage)
+    pool = candidates(review, stage, reviewer, settings)
+    order = queue_order_of(review, reviewer, stage, settings)
     if order == QueueOrder.PRIORITISED and (ranker := _ranker()) is not None:
         ids = list(pool.values_list("pk", flat=True))
         ranked = ranker(review=review, stage=stage, reviewer=reviewer, candidate_ids=ids)[:limit] if ids else []
         found = Record.objects.in_bulk(ranked)
         return [found[pk] for pk in ranked if pk in found]
+    if order == QueueOrder.RANDOM:
+        start = _random_pick(pool.order_by().values_list("pk", flat=True), review, stage, reviewer, None)
+        if start is None:
+            return []
+        head = list(pool.filter(pk__gte=start).order_by("pk")[:limit])
+        return head + list(pool.filter(pk__lt=start).order_by("pk")[: limit - len(head)])
     return list(pool.order_by("pk")[:limit])

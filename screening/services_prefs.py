@@ -39,8 +39,11 @@ def keymap_set(*, user: Any, keys: dict[str, str]) -> dict[str, str]:
 
 
 @transaction.atomic
-def queue_order_set(*, review: Review, user: Any, order: str) -> QueueSetting:
-    """Choose the order in which ``user`` meets the records of ``review``."""
+def queue_order_set(*, review: Review, user: Any, order: str) -> QueueSetting | None:
+    """Choose the order in which ``user`` meets the records of ``review``; "" follows the lead's default."""
+    if not order:
+        QueueSetting.objects.filter(review=review, user=user).delete()
+        return None
     if order not in QueueOrder.values:
         raise ValidationError(f"Unknown order {order!r}; accepted: {', '.join(QueueOrder.values)}.")
     setting, _ = QueueSetting.objects.update_or_create(review=review, user=user, defaults={"order": order})

@@ -1,21 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from screening import api, views, views_export, views_files, views_lead
-
-
-class StageConverter:
-    """Only the two stage names match, so a mistyped stage is a plain 404."""
-
-    regex = "title_abstract|full_text"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return str(value)
-
-
-register_converter(StageConverter, "stage")
+import screening.url_converters  # noqa: F401  (registers <stage:...>)
+from screening import views, views_export, views_files, views_lead
 
 app_name = "screening"
 S = "<slug:slug>/screening/"
@@ -46,7 +32,4 @@ urlpatterns = [
     path(S + "<stage:stage>/agreement/", views_export.agreement, name="agreement"),
     path(S + "<stage:stage>/agreement.csv", views_export.agreement_csv, name="agreement_csv"),
     path(S + "<stage:stage>/decisions.csv", views_export.decisions_csv, name="decisions_csv"),
-    # The screening API lives beside its pages; the same permission class as /api/ applies.
-    path(S + "api/<stage:stage>/queue/", api.QueueApi.as_view(), name="api_queue"),
-    path(S + "api/<stage:stage>/decisions/", api.DecisionListApi.as_view(), name="api_decisions"),
 ]

@@ -20,7 +20,7 @@ from screening import services
 from screening.models import BulkExclusion, QueueOrder, Stage
 from screening.page import after_decision, panel_context, pick_record, progress_context
 from screening.prisma import prisma_screening_counts, stopped
-from screening.queue import queue_order_of
+from screening.queue import own_queue_order
 from screening.selectors import stage_settings
 from screening.services_lead import estimate_summary, stopping_estimate
 from screening.services_prefs import queue_order_set
@@ -59,8 +59,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         "can_screen": allows(request.membership, Action.SCREEN),  # type: ignore[attr-defined]
         "can_resolve": allows(request.membership, Action.RESOLVE),  # type: ignore[attr-defined]
         "can_manage": allows(request.membership, Action.MANAGE),  # type: ignore[attr-defined]
-        "order": queue_order_of(review, request.user),
-        "orders": QueueOrder.choices,
+        "order": own_queue_order(review, request.user) or "",
+        "orders": [("", "The lead's default for each stage"), *QueueOrder.choices],
     }
     if context["can_resolve"]:
         context["estimate"] = estimate_summary(stopping_estimate(review, request.user))

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from review.access import Action, review_view
-from review.models import Record
+from review.models import Record, Review
 from screening import services
-from screening.forms import BulkExcludeForm, ResolveForm, StageSettingsForm
+from screening.forms import BulkExcludeForm, QueueSettingsForm, ResolveForm, StageSettingsForm
 from screening.models import BulkExclusion, Stage
 from screening.page import included_at_full_text
 from screening.selectors import (
@@ -30,6 +30,7 @@ from screening.services_lead import (
     screening_resume,
     screening_stop,
 )
+from screening.services_queue import queue_settings_of, queue_settings_update
 from screening.views import _stage
 
 PREVIEW = 20
@@ -98,41 +99,69 @@ def reveal(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     return redirect("screening:conflicts", slug=slug, stage=stage)
 
 
+def _stage_form(request: HttpRequest, review: Review, stage: str, bound: bool) -> StageSettingsForm:
+    current = stage_settings(review, stage)
+    initial = {
+        "required_decisions": current.required_decisions,
+        "blind": current.blind,
+        "maybe_passes": current.maybe_passes,
+        "include_keywords": "\n".join(current.include_keywords),
+        "exclude_keywords": "\n".join(current.exclude_keywords),
+    }
+    return StageSettingsForm(request.POST if bound else None, initial=initial, prefix=stage)
+
+
+def _queue_form(request: HttpRequest, review: Review, stage: str, bound: bool) -> QueueSettingsForm:
+    current = queue_settings_of(review, stage)
+    initial = {"order": current["order"], "random_percent": round(100 * current["random_share"], 1)}
+    return QueueSettingsForm(request.POST if bound else None, initial=initial, prefix=f"{stage}-queue")
+
+
+def _save_stage(request: HttpRequest, review: Review, stage: str, form: StageSettingsForm) -> None:
+    include, exclude = form.keywords()
+    services.stage_settings_update(
+        review=review,
+        stage=stage,
+        actor=request.user,
+        required_decisions=form.cleaned_data["required_decisions"],
+        blind=form.cleaned_data["blind"],
+        maybe_passes=form.cleaned_data["maybe_passes"],
+        include_keywords=include,
+        exclude_keywords=exclude,
+    )
+
+
+def _save_queue(request: HttpRequest, review: Review, stage: str, form: QueueSettingsForm) -> None:
+    queue_settings_update(
+        review=review,
+        stage=stage,
+        actor=request.user,
+        order=form.cleaned_data["order"],
+        random_share=form.random_share(),
+    )
+
+
 @review_view(Action.MANAGE)
 def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Per stage, two forms: the stage's rules and keywords, and its queue (``part=queue``)."""
     review = request.review  # type: ignore[attr-defined]
-    forms = {}
-    for stage in Stage:
-        current = stage_settings(review, stage)
-        initial = {
-            "required_decisions": current.required_decisions,
-            "blind": current.blind,
-            "maybe_passes": current.maybe_passes,
-            "include_keywords": "\n".join(current.include_keywords),
-            "exclude_keywords": "\n".join(current.exclude_keywords),
-        }
-        bound = request.method == "POST" and request.POST.get("stage") == stage
-        forms[stage] = StageSettingsForm(request.POST if bound else None, initial=initial, prefix=stage)
     posted = request.POST.get("stage") if request.method == "POST" else None
-    if posted in forms and forms[posted].is_valid():
-        form = forms[posted]
-        include, exclude = form.keywords()
+    part = request.POST.get("part", "stage")
+    rows = []
+    for stage in Stage:
+        stage_form = _stage_form(request, review, stage, posted == stage and part == "stage")
+        queue_form = _queue_form(request, review, stage, posted == stage and part == "queue")
+        rows.append((Stage(stage).label, stage, stage_form, queue_form))
+        form, save = (queue_form, _save_queue) if part == "queue" else (stage_form, _save_stage)
+        if posted != stage or not form.is_valid():
+            continue
         try:
-            services.stage_settings_update(
-                review=review,
-                stage=posted,
-                actor=request.user,
-                required_decisions=form.cleaned_data["required_decisions"],
-                blind=form.cleaned_data["blind"],
-                maybe_passes=form.cleaned_data["maybe_passes"],
-                include_keywords=include,
-                exclude_keywords=exclude,
-            )
-            messages.success(request, f"{Stage(posted).label} settings saved.")
+            save(request, review, stage, form)
+            messages.success(request, f"{Stage(stage).label} {'queue ' if part == 'queue' else ''}settings saved.")
             return redirect("screening:settings", slug=slug)
         except ValidationError as exc:
             form.add_error(None, exc)
-    rows = [(Stage(s).label, s, f, stage_settings(review, s)) for s, f in forms.items()]
+    rows = [(label, s, f, q, stage_settings(review, s)) for label, s, f, q in rows]
     return render(request, "screening/settings.html", {"rows": rows})
 
 

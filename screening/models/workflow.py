@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from review.models import ExclusionReason, Record, Review
+from screening.models.prefs import QueueOrder
 
 
 class Stage(models.TextChoices):
@@ -38,6 +39,9 @@ class StageSettings(models.Model):
     maybe_passes = models.BooleanField(default=True)
     include_keywords = models.JSONField(default=list, blank=True)
     exclude_keywords = models.JSONField(default=list, blank=True)
+    # The order of members who have not chosen their own (the share of random records mixed into the
+    # prioritised order is PrioritySettings.random_share).
+    queue_order = models.CharField(max_length=12, choices=QueueOrder.choices, default=QueueOrder.PRIORITISED)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "stage"], name="one_settings_per_stage")]

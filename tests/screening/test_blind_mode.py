@@ -23,7 +23,8 @@ def _urls(slug, record):
     base = f"/reviews/{slug}/screening/title_abstract/"
     return {
         "page": f"{base}?record={record.pk}",
-        "api": f"/reviews/{slug}/screening/api/title_abstract/decisions/",
+        "api": f"/api/reviews/{slug}/screening/title_abstract/decisions/",
+        "api_conflicts": f"/api/reviews/{slug}/screening/title_abstract/conflicts/",
         "csv": f"{base}decisions.csv",
         "conflicts": f"{base}conflicts/",
         "agreement": f"{base}agreement/",
@@ -68,6 +69,8 @@ def test_a_lead_who_screens_is_blind_too(cast, disagreed, client_for, decide):
         assert "reviewer2" not in html and "SECRET" not in html, name
     assert client.get(urls["agreement_csv"]).status_code == 409
     assert [d["reviewer"] for d in client.get(urls["api"]).json()] == ["lead"]
+    assert [d["reviewer"] for d in client.get(urls["api"], {"record": disagreed.pk}).json()] == ["lead"]
+    assert client.get(urls["api_conflicts"]).json() == {"revealed": False, "conflicts": []}
 
 
 def test_the_general_audit_log_leaves_decisions_out(cast, disagreed, client_for):
@@ -104,3 +107,29 @@ def test_a_stage_that_is_not_blind_shows_decisions_at_once(cast, disagreed, clie
     )
     data = client_for(cast.reviewer).get(_urls(cast.review.slug, disagreed)["api"]).json()
     assert {d["reviewer"] for d in data} == {"reviewer", "reviewer2"}
+
+
+def _ranking(cast, reviewer, record_ids, scores):
+    import numpy as np
+
+    from screening.models import Ranking, RankingStatus
+
+    Ranking.objects.create(
+        review=cast.review,
+        stage="title_abstract",
+        reviewer=reviewer,
+        status=RankingStatus.READY,
+        record_ids=np.asarray(record_ids, dtype=np.int64).tobytes(),
+        scores=np.asarray(scores, dtype=np.float32).tobytes(),
+    )
+
+
+def test_the_relevance_score_comes_from_my_own_model_only(cast, records, reviewer2, client_for):
+    """Each reviewer sees their own model's score; without a model of my own, no score, even if another has one."""
+    _ranking(cast, reviewer2, [records[0].pk], [0.91])
+    url = f"/reviews/{cast.review.slug}/screening/title_abstract/records/{records[0].pk}/score/"
+    assert "0.91" in client_for(reviewer2).get(url).content.decode()
+    mine = client_for(cast.reviewer).get(url).content.decode()
+    assert "0.91" not in mine and "No score yet" in mine
+    _ranking(cast, cast.reviewer, [records[0].pk], [0.12])
+    assert "0.12" in client_for(cast.reviewer).get(url).content.decode()

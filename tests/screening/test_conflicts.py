@@ -98,3 +98,23 @@ def test_the_resolve_page_shows_each_decision(cast, conflict, client_for):
     client.post(f"/reviews/{cast.review.slug}/screening/title_abstract/reveal/")
     html = client.get(f"/reviews/{cast.review.slug}/screening/title_abstract/conflicts/{conflict.pk}/").content.decode()
     assert "reviewer2" in html and "No decisions." not in html
+
+
+def test_the_reveal_is_audited_and_the_resolve_page_shows_every_reason(cast, passed, reviewer2, decide, client_for):
+    """At full text, once revealed, the resolve page shows each reviewer's decision and reason side by side."""
+    from review.models import AuditEvent, ExclusionReason
+
+    population = ExclusionReason.objects.create(review=cast.review, label="Wrong population", position=0)
+    design = ExclusionReason.objects.create(review=cast.review, label="Wrong study design", position=1)
+    decide(passed[0], cast.reviewer, "exclude", stage="full_text", reason=population)
+    decide(passed[0], reviewer2, "exclude", stage="full_text", reason=design)
+    client = client_for(cast.lead)
+    url = f"/reviews/{cast.review.slug}/screening/full_text/conflicts/{passed[0].pk}/"
+    blind = client.get(url).content.decode()
+    assert "Wrong population" not in blind.split("Final decision")[0] and "reviewer2" not in blind
+    client.post(f"/reviews/{cast.review.slug}/screening/full_text/reveal/")
+    html = client.get(url).content.decode()
+    assert "Wrong population</td>" in html and "Wrong study design</td>" in html
+    assert "<td>reviewer</td>" in html and "<td>reviewer2</td>" in html
+    event = AuditEvent.objects.get(action="screening.stage.reveal")
+    assert event.actor == cast.lead and event.after == {"stage": "full_text"}

@@ -42,4 +42,4 @@ def test_the_queue_order_is_saved_per_review(cast, records, client_for):
     from screening.queue import queue_order_of
 
     client_for(cast.reviewer).post(f"/reviews/{cast.review.slug}/screening/queue-order/", {"order": "random"})
-    assert queue_order_of(cast.review, cast.reviewer) == "random"
+    assert queue_order_of(cast.review, cast.reviewer, "title_abstract") == "random"
