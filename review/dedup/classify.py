@@ -12,11 +12,12 @@ from __future__ import annotations
 import enum
 import math
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from review.dedup.compare import FieldScores
 from review.dedup.record import DedupRecord
-from review.dedup.relations import kinds_relation
+from review.dedup.relations import ReportKind, kinds_relation
 
 DEFAULT_AUTO_MERGE = 0.95
 DEFAULT_QUEUE = 0.5
@@ -26,11 +27,17 @@ DUAL_PUBLICATION = "other journal (translation or dual publication)"
 TITLE_WEIGHTS = ((0.98, 7.0), (0.95, 5.5), (0.90, 3.5), (0.85, 1.5), (0.75, -1.0), (0.0, -6.0))
 IDENTIFIER_WEIGHTS = {"doi": 6.0, "pmid": 8.0, "pmcid": 6.0, "accession": 6.0}
 MIN_TITLE_FOR_AUTO = 0.8
+SAME_TITLE = 0.98  # word for word but for a character or two of typography
 MIN_TITLE_PINNED = 0.7
 MIN_JOURNAL_FOR_AUTO = 0.75
 SAME_ABSTRACT = 0.95  # abstracts this similar (first 600 characters) are one text
 MIN_TITLE_FULLY_PINNED = 0.4  # a title translated by one database (German original, English in another)
 _DOI_VERSION = re.compile(r"\.(pub|v)\d+$")  # Cochrane ".pub2", preprint ".v3": versions of one work
+# A reprint is recognised by its text: a title of at least this many words (not a heading such as
+# "Editorial Notes") and an abstract opening of at least this many characters (not a boilerplate line).
+MIN_REPRINT_TITLE_WORDS = 4
+MIN_REPRINT_ABSTRACT = 300
+SAME_REPRINT_ABSTRACT = 0.98
 
 
 class Outcome(enum.StrEnum):
@@ -87,9 +94,7 @@ def doi_conflict_waived(a: DedupRecord, b: DedupRecord, s: FieldScores) -> bool:
     (ASySD's diabetes set has one abstract filed under two journals' DOIs). Recurring editorials
     (no abstract) and versions of one work (``.pub2``, ``.v3``) never qualify.
     """
-    if s.doi is not False or s.pmid is False or s.pmcid is False:
-        return False
-    if _DOI_VERSION.sub("", a.doi) == _DOI_VERSION.sub("", b.doi):
+    if s.doi is not False or s.pmid is False or s.pmcid is False or _doi_versions(a, b):
         return False
     return (
         s.title >= 0.98
@@ -100,6 +105,42 @@ def doi_conflict_waived(a: DedupRecord, b: DedupRecord, s: FieldScores) -> bool:
         and s.volume is not False
         and (s.abstract or 0) >= SAME_ABSTRACT
     )
+
+
+def _doi_versions(a: DedupRecord, b: DedupRecord) -> bool:
+    return bool(a.doi and b.doi) and _DOI_VERSION.sub("", a.doi) == _DOI_VERSION.sub("", b.doi)
+
+
+def republished(a: DedupRecord, b: DedupRecord, s: FieldScores) -> bool:
+    """Return True when a journal printed one article twice: same text, new DOI, volume and pages.
+
+    Publishers reprint an article (a production error, a lost figure) in a later issue under a new
+    DOI. The word-for-word title (four words or more), the same author list, the same journal and
+    the same abstract (its first 300 characters or more) make it one report. Recurring items that
+    share a heading ("Editorial Notes") have short or no abstracts; a commentary printed under the
+    article's title has other authors; an update (``.pub2``) or another year apart does not qualify.
+    """
+    return (
+        a.kind == b.kind == ReportKind.ARTICLE
+        and s.title == 1.0
+        and max((len(title.split()) for title in a.titles), default=0) >= MIN_REPRINT_TITLE_WORDS
+        and (s.journal or 0) >= 0.85
+        and s.first_author is True
+        and s.authors == 1.0
+        and len(a.authors) == len(b.authors)
+        and s.year_diff is not None
+        and s.year_diff <= 1
+        and min(len(a.abstract), len(b.abstract)) >= MIN_REPRINT_ABSTRACT
+        and (s.abstract or 0) >= SAME_REPRINT_ABSTRACT
+        and s.pmid is not False
+        and s.pmcid is not False
+        and not _doi_versions(a, b)
+    )
+
+
+def reprint_neutral(s: FieldScores) -> FieldScores:
+    """Return the scores without the fields that say where a printing appeared (DOI, volume, pages, year)."""
+    return replace(s, doi=None, volume=None, issue=None, page=None, pages=None, year_diff=None)
 
 
 def log_odds(s: FieldScores) -> float:
@@ -124,8 +165,21 @@ def log_odds(s: FieldScores) -> float:
     return total
 
 
+def numbers_differ(a: DedupRecord, b: DedupRecord) -> bool:
+    """Return True when each title has a number the other lacks ("part 1" / "part 2").
+
+    A number missing on one side only (a truncated title, "[Review] [33 refs]") is no contradiction.
+    """
+    if a.numbers == b.numbers or not a.numbers or not b.numbers:
+        return False
+    left, right = Counter(a.numbers), Counter(b.numbers)
+    return bool(left - right) and bool(right - left)
+
+
 def conflicts(a: DedupRecord, b: DedupRecord, s: FieldScores) -> tuple[str, ...]:
     """Return the reasons that forbid an automatic merge (a person may still merge)."""
+    if republished(a, b, s):  # DOI, volume, issue and pages are those of each printing
+        s = reprint_neutral(s)
     waived = doi_conflict_waived(a, b, s)
     found = [
         f"different {name}"
@@ -140,17 +194,24 @@ def conflicts(a: DedupRecord, b: DedupRecord, s: FieldScores) -> tuple[str, ...]
     floor = MIN_TITLE_FULLY_PINNED if fully_pinned(s) else MIN_TITLE_PINNED if pinned else MIN_TITLE_FOR_AUTO
     if s.title < floor:
         found.append("titles differ")
+    # Parts of a series by the same authors in one journal differ only in their numbers; unless
+    # one identifier or the same place (volume and first page) vouches for a typing error.
+    identified = any(getattr(s, name) for name in IDENTIFIER_WEIGHTS)
+    if numbers_differ(a, b) and not identified and not (s.volume is True and s.page is True):
+        found.append("numbers in titles differ")
     if s.year_diff is not None and s.year_diff > 1:
         found.append("years differ")
     # Volume and issue numbers are noisy (supplements, online-first); agreeing pages or a shared
     # identifier outweigh them.
-    identified = any(getattr(s, name) for name in IDENTIFIER_WEIGHTS)
     confirmed = s.page is True or (s.abstract or 0) >= SAME_ABSTRACT or identified
     if s.volume is False and not confirmed:
         found.append("different volume")
     if s.issue is False and not confirmed:
         found.append("different issue")
-    if s.page is False and s.volume is not True and not identified:
+    # Within one volume other pages are another article unless the title agrees word for word
+    # (page fields are noisy: a date made of "1-6", an issue number, a list of ranges).
+    same_title = s.title >= SAME_TITLE or (s.abstract or 0) >= SAME_ABSTRACT
+    if s.page is False and not identified and (s.volume is not True or not same_title):
         found.append("different pages")
     if s.journal is not None and s.journal < MIN_JOURNAL_FOR_AUTO and not confirmed:
         found.append("different journals")
@@ -184,7 +245,10 @@ def _relation(a: DedupRecord, b: DedupRecord, s: FieldScores) -> str:
 
 def classify(a: DedupRecord, b: DedupRecord, s: FieldScores, thresholds: Thresholds) -> Verdict:
     """Return the outcome for one candidate pair."""
-    score = 1 / (1 + math.exp(-log_odds(s)))
+    evidence = log_odds(s)
+    if republished(a, b, s):  # where each printing appeared neither confirms nor contradicts the text
+        evidence = max(evidence, log_odds(reprint_neutral(s)))
+    score = 1 / (1 + math.exp(-evidence))
     how = matched_on(s)
     relation = _relation(a, b, s)
     found = conflicts(a, b, s)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -83,6 +84,55 @@ def _merge_graph(review: Review, removing: Collection[int]) -> tuple[dict, list,
     return nodes, edges, forced, apart, same
 
 
+@dataclass(slots=True)
+class GroupChanges:
+    """What one rebuild changed: groups created, joined or left by records, re-primaried, dissolved.
+
+    Keys are group ids; values are record ids (``primary``: the old and the new primary). Detection
+    writes them to the audit log as one event per run, not one per pair, so large runs stay fast.
+    """
+
+    created: dict[int, list[int]] = field(default_factory=dict)
+    joined: dict[int, list[int]] = field(default_factory=dict)
+    left: dict[int, list[int]] = field(default_factory=dict)
+    primary: dict[int, list[int | None]] = field(default_factory=dict)  # group -> [old, new]
+    dissolved: dict[int, list[int]] = field(default_factory=dict)  # group -> its former members
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the changes as a JSON-ready dict (JSON object keys are strings)."""
+        return {
+            "created": {str(gid): ids for gid, ids in self.created.items()},
+            "joined": {str(gid): ids for gid, ids in self.joined.items()},
+            "left": {str(gid): ids for gid, ids in self.left.items()},
+            "primary": {str(gid): pks for gid, pks in self.primary.items()},
+            "dissolved": {str(gid): ids for gid, ids in self.dissolved.items()},
+        }
+
+    def counts(self) -> dict[str, int]:
+        """Return how many groups were created, joined, left, re-primaried, dissolved."""
+        return {
+            "groups_created": len(self.created),
+            "groups_joined": len(self.joined),
+            "groups_left": len(self.left),
+            "groups_new_primary": len(self.primary),
+            "groups_dissolved": len(self.dissolved),
+            "records_joined": sum(map(len, self.joined.values())),
+        }
+
+
+def _note_changes(
+    changes: GroupChanges, group_id: int, members: set[int], before: set[int], primaries: tuple[int | None, int]
+) -> None:
+    # An existing group kept: who joined, who left, and whether its primary changed.
+    joined, left = sorted(members - before), sorted(before - members)
+    if joined:
+        changes.joined[group_id] = joined
+    if left:
+        changes.left[group_id] = left
+    if primaries[0] != primaries[1]:
+        changes.primary[group_id] = list(primaries)
+
+
 def elect_primary(members: set[int], kept_primaries: list[int], screened: set[int], scores: dict[int, int]) -> int:
     """Return the member to screen for a group.
 
@@ -107,17 +157,30 @@ def groups_rebuild(review: Review, *, actor: Any = None, removing: Collection[in
     ``removing``: records about to be deleted (an import being undone); they leave their groups and
     their screening moves to the record that replaces them as primary.
     """
+    counts, _ = groups_rebuild_changes(review, actor=actor, removing=removing)
+    return counts
+
+
+@transaction.atomic
+def groups_rebuild_changes(
+    review: Review, *, actor: Any = None, removing: Collection[int] = ()
+) -> tuple[dict[str, int], GroupChanges]:
+    """Rebuild the groups as :func:`groups_rebuild` does; also return what changed, group by group."""
     removing = set(removing)
     nodes, edges, forced, apart, same = _merge_graph(review, removing)
     components, _refused = cluster(nodes, edges, apart, forced, same)
     current = dict(
         Record.objects.filter(review=review, duplicate_group__isnull=False).values_list("id", "duplicate_group_id")
     )
+    before: dict[int, set[int]] = {}
+    for pk, gid in current.items():
+        before.setdefault(gid, set()).add(pk)
     primaries = dict(DuplicateGroup.objects.filter(review=review).values_list("id", "primary_id"))
     screened = screened_record_ids(review)
     scores = completeness(review, set().union(*components)) if components else {}
     assignment: dict[int, int | None] = {}
     claimed: set[int] = set()
+    changes = GroupChanges()
     transfers = 0
     for members in sorted(components, key=lambda m: (-len(m), min(m))):
         former = Counter(current[pk] for pk in members if pk in current)
@@ -130,13 +193,18 @@ def groups_rebuild(review: Review, *, actor: Any = None, removing: Collection[in
         ]
         primary = elect_primary(members, [pk for pk in kept if pk in members], screened, scores)
         transfers += _hand_over(members, kept, primary, screened, actor)
-        group_id = _save_group(review, group_id, primary)
-        claimed.add(group_id)
-        assignment.update(dict.fromkeys(members, group_id))
+        saved = _save_group(review, group_id, primary)
+        if group_id is None:
+            changes.created[saved] = sorted(members)
+        else:
+            _note_changes(changes, group_id, members, before.get(group_id, set()), (primaries.get(group_id), primary))
+        claimed.add(saved)
+        assignment.update(dict.fromkeys(members, saved))
     transfers += _orphans(review, current, primaries, assignment, removing, screened, actor)
     _write_assignment(review, current, assignment, removing)
+    changes.dissolved = {gid: sorted(before.get(gid, ())) for gid in sorted(set(primaries) - claimed)}
     DuplicateGroup.objects.filter(review=review).exclude(id__in=claimed).delete()
-    return {"groups": len(claimed), "transfers": transfers}
+    return {"groups": len(claimed), "transfers": transfers}, changes
 
 
 def _hand_over(members: set[int], kept: list[int], primary: int, screened: set[int], actor: Any) -> int:

@@ -48,6 +48,7 @@ class DedupRecord:
     abstract: str
     kind: ReportKind
     cjk: bool
+    numbers: tuple[str, ...] = ()  # the numbers in the title, sorted ("part 2", "phase III" -> "2", "3")
 
     @property
     def has_title(self) -> bool:
@@ -89,6 +90,31 @@ def _authors(value: Any) -> tuple[AuthorKey, ...]:
     return author_keys(names)
 
 
+_NUMBER = re.compile(r"\b\d+\b")
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+# "i", "v" and "x" are numbers only after a word that numbers things ("part I", not "vitamin E").
+_NUMBERED = re.compile(r"\b(part|phase|type|stage|grade|study|trial|section|chapter|class|volume)\s+(i|v|x)\b")
+_ROMAN_ONE = {"i": "1", "v": "5", "x": "10"}
+
+
+def title_numbers(titles: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the numbers of a record's titles (normalised, Roman numerals as digits), sorted.
+
+    "Part 1" and "Part 2" of a series, or "phase II" and "phase III" trials of one drug, share
+    nearly every word of their titles; their numbers tell them apart.
+    """
+    found: list[str] = []
+    for title in titles:
+        if has_cjk(title):
+            continue
+        text = _NUMBERED.sub(lambda m: f"{m.group(1)} {_ROMAN_ONE[m.group(2)]}", title)
+        words = [_ROMAN.get(word, word) for word in text.split()]
+        numbers = sorted(word.lstrip("0") or "0" for word in words if _NUMBER.fullmatch(word))
+        if len(numbers) > len(found):
+            found = numbers
+    return tuple(found)
+
+
 _BRACKETED_TAIL = re.compile(r"^(?P<main>[^\[\]]{12,}?)\s*\[(?P<other>[^\[\]]{12,})\]\W*$")
 
 
@@ -115,9 +141,10 @@ def prepare(row: dict[str, Any]) -> DedupRecord:
     year = _year(row.get("year"))
     if has_cjk(abstract) and row.get("translated_abstract"):
         abstract = row["translated_abstract"]
+    titles = _titles(row)
     return DedupRecord(
         id=row["id"],
-        titles=_titles(row),
+        titles=titles,
         authors=_authors(row.get("authors")),
         year=year,
         journal=normalize_journal(row.get("journal") or ""),
@@ -133,6 +160,7 @@ def prepare(row: dict[str, Any]) -> DedupRecord:
         abstract=normalize_text(abstract[:ABSTRACT_CHARS]),
         kind=report_kind(row),
         cjk=has_cjk(row.get("title") or ""),
+        numbers=title_numbers(titles),
     )
 
 

@@ -20,10 +20,11 @@ from django.db.models.functions import Substr
 from review.audit import audit_record, snapshot
 from review.dedup.classify import Outcome, Thresholds
 from review.dedup.engine import PairResult, detect, prepare_all
-from review.dedup.groups import WRITE_CHUNK, groups_rebuild
+from review.dedup.groups import WRITE_CHUNK, GroupChanges, groups_rebuild, groups_rebuild_changes
 from review.dedup.record import ABSTRACT_CHARS
 from review.dedup.selectors import overlap_table, pending, records_removed_as_duplicates
 from review.models import DedupSettings, DuplicatePair, Job, Record, Review
+from review.models.records import BIBLIOGRAPHIC_FIELDS
 
 __all__ = [
     "dedup_settings",
@@ -36,26 +37,9 @@ __all__ = [
 ]
 
 DETECTION_JOB = "dedup"
-MATCH_FIELDS = (
-    "id",
-    "title",
-    "translated_title",
-    "translated_abstract",
-    "authors",
-    "year",
-    "journal",
-    "issn",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "accession",
-    "source_database",
-    "publication_types",
-    "language",
-)
+# The abstract is read apart (its opening only); keywords, MeSH terms and URLs are not compared.
+NOT_MATCHED = frozenset({"abstract", "keywords", "mesh_terms", "url"})
+MATCH_FIELDS = ("id", *(name for name in BIBLIOGRAPHIC_FIELDS if name not in NOT_MATCHED))
 Progress = Callable[[int, int, str], None]
 
 
@@ -121,9 +105,24 @@ def detection_run(*, review: Review, progress: Progress = _quiet, actor: Any = N
         # then sees the first one's pairs, so it updates them instead of inserting them again.
         DedupSettings.objects.select_for_update().get(pk=settings.pk)
         counts = _write_pairs(review, found)
-        counts.update(groups_rebuild(review, actor=actor))
-    counts["waiting_for_a_person"] = pending(review).count()
+        group_counts, changes = groups_rebuild_changes(review, actor=actor)
+        counts.update(group_counts)
+        counts["waiting_for_a_person"] = pending(review).count()
+        _audit_detection(review, actor, counts, changes)
     return counts
+
+
+def _audit_detection(review: Review, actor: Any, counts: dict[str, int], changes: GroupChanges) -> None:
+    # One event per run: the counts and the groups it created or changed, never one row per pair
+    # (a 50,000-record review would otherwise write tens of thousands of rows). The pairs keep
+    # what detection concluded about each of them (``detected_status``).
+    audit_record(
+        actor=actor,
+        action="dedup.detection",
+        obj=review,
+        review=review,
+        after={"counts": {**counts, **changes.counts()}, "groups": changes.as_dict()},
+    )
 
 
 def _pair_fields(result: PairResult) -> dict[str, Any]:

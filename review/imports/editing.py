@@ -10,29 +10,13 @@ from django.db import transaction
 
 from review.audit import audit_record, snapshot
 from review.models import Record, Review, Source
+from review.models.records import BIBLIOGRAPHIC_FIELDS
 
 SOURCE_FIELDS = ["kind", "name", "interface", "date_run", "query", "filters", "hits_reported", "notes"]
-# The fields a lead may correct; the list fields are edited as one value per line.
-CORRECTABLE_FIELDS = [
-    "title",
-    "translated_title",
-    "abstract",
-    "translated_abstract",
-    "authors",
-    "year",
-    "journal",
-    "issn",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "keywords",
-    "language",
-    "publication_types",
-    "url",
-]
+# A lead corrects what the record says, not where it came from (database, accession), nor the MeSH
+# terms the form does not show; the list fields are edited as one value per line.
+NOT_CORRECTABLE = frozenset({"mesh_terms", "source_database", "accession"})
+CORRECTABLE_FIELDS = [name for name in BIBLIOGRAPHIC_FIELDS if name not in NOT_CORRECTABLE]
 
 
 def unique_source_name(review: Review, name: str) -> str:

@@ -10,28 +10,15 @@ from review.imports.editing import CORRECTABLE_FIELDS
 from review.imports.formats_out import EXPORT_FORMATS
 from review.imports.selectors import export_set_choices
 from review.models import Record, Source
+from review.models.records import BIBLIOGRAPHIC_FIELDS
+from review.models.records import LIST_FIELDS as RECORD_LIST_FIELDS
 
-LIST_FIELDS = {"authors", "keywords", "publication_types"}
-# Fields a generic CSV/Excel column can be mapped to, in the order the mapping form shows them.
-MAPPABLE_FIELDS = [
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "issn",
-    "keywords",
-    "language",
-    "publication_types",
-    "url",
-    "accession",
-    "translated_title",
-]
+# The list fields of the correction form, edited one value per line.
+LIST_FIELDS = [name for name in CORRECTABLE_FIELDS if name in RECORD_LIST_FIELDS]
+# Fields the mapping form offers for a generic CSV/Excel column, in the order it shows them (the rarer
+# ones are left out of the form; a --mapping file may name any of review.importers.FIELDS).
+NOT_MAPPABLE = frozenset({"translated_abstract", "pmcid", "mesh_terms", "source_database"})
+MAPPABLE_FIELDS = [name for name in BIBLIOGRAPHIC_FIELDS if name not in NOT_MAPPABLE]
 ENCODINGS = [
     ("auto", "Detect"),
     ("utf-8", "UTF-8"),

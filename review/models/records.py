@@ -77,6 +77,35 @@ class ImportBatch(models.Model):
         return f"{self.filename or self.format} -> {self.source}"
 
 
+# The normalised bibliographic fields of a Record, in the order pages show them: what imports fill,
+# a lead corrects and deduplication compares (not its keys, raw text, provenance or grouping).
+# Features that use some of them derive their list from this one.
+BIBLIOGRAPHIC_FIELDS: tuple[str, ...] = (
+    "title",
+    "translated_title",
+    "abstract",
+    "translated_abstract",
+    "authors",
+    "year",
+    "journal",
+    "issn",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "keywords",
+    "mesh_terms",
+    "language",
+    "publication_types",
+    "url",
+    "source_database",
+    "accession",
+)
+LIST_FIELDS = frozenset({"authors", "keywords", "mesh_terms", "publication_types"})  # JSON lists of strings
+
+
 class Record(models.Model):
     """A bibliographic record as one database indexed it: normalised fields plus the raw text."""
 

@@ -4,7 +4,7 @@ import pytest
 
 from review.dedup.services import detection_run
 from review.models import DuplicatePair, PairStatus
-from tests.e2e.conftest import browser_page  # noqa: F401  (the shared Chromium fixture)
+from tests.e2e.conftest import _end_live_server_sessions, browser_page  # noqa: F401  (the shared Chromium fixtures)
 from tests.review.dedup.helpers import record
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
