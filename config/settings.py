@@ -192,8 +192,12 @@ NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
 NCBI_BASE_URL = os.environ.get("NCBI_BASE_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
 NCBI_RETRY_TRIES = env_int("NCBI_RETRY_TRIES", 5)
 NCBI_RETRY_BACKOFF = float(os.environ.get("NCBI_RETRY_BACKOFF", "1.0"))
-# Large files are parsed in a second process while the first one writes (see review/imports/parse_worker.py).
+# Large files are parsed by worker processes while the importing one writes (review/imports/parse_worker.py);
+# two workers keep both cores of a two-core machine busy.
 IMPORT_PARSE_WORKER = env_bool("IMPORT_PARSE_WORKER", True)
+IMPORT_PARSE_WORKERS = env_int("IMPORT_PARSE_WORKERS", 2)
+if IMPORT_PARSE_WORKERS < 1:
+    raise ImproperlyConfigured(f"IMPORT_PARSE_WORKERS={IMPORT_PARSE_WORKERS} must be at least 1.")
 
 # Celery: the embedded filesystem broker by default, Redis in served mode.
 CELERY_BROKER_DIR = VAR_DIR / "broker"

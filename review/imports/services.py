@@ -15,7 +15,7 @@ from django.utils import timezone
 from review.audit import audit_record
 from review.importers.base import ImportFormatError, ParseResult
 from review.imports import parse_worker, streaming
-from review.imports.writing import Progress, batch_notes, dedup_after_commit, records_write
+from review.imports.writing import MAX_LENGTHS, Progress, batch_notes, dedup_after_commit, rows_write
 from review.models import DuplicateGroup, ImportBatch, ImportStatus, Record, Source
 
 log = logging.getLogger(__name__)
@@ -127,51 +127,55 @@ def _import_into(
     check_format(format, batch.filename)
     _, max_records = import_limits()
     parts = streaming.plan(data, filename=batch.filename, format=format or "auto", encoding=encoding or "auto")
-    expected = streaming.estimate_records(data, parts[0].format) if len(parts) > 1 else None
+    expected: int | None = None
     skipped: list[str] = []
     warnings: list[str] = []
     imported = 0
     if progress:
-        progress(0, expected or 0, f"Reading {batch.filename}")
-    for result in _parsed(batch, parts, mapping):
-        if imported + len(result.records) > max_records:
-            count = f"{imported + len(result.records):,}" if len(parts) == 1 else f"at least {max_records + 1:,}"
+        progress(0, 0, f"Reading {batch.filename}")
+    for piece in _pieces(batch, parts, mapping):
+        if len(parts) > 1 and expected is None:
+            # Counted once the parsing processes run (it reads the whole file), not before they start.
+            expected = streaming.estimate_records(data, parts[0].format)
+        if imported + len(piece.rows) > max_records:
+            count = f"{imported + len(piece.rows):,}" if len(parts) == 1 else f"at least {max_records + 1:,}"
             raise ImportRefused(
                 f"{batch.filename or 'The file'} holds {count} records; the limit "
                 f"is {max_records:,} per import (IMPORT_MAX_RECORDS). Split the export."
             )
-        batch.format, batch.encoding = result.format, result.encoding
+        batch.format, batch.encoding = piece.format, piece.encoding
         if progress:
-            progress(imported, expected or len(result.records), f"Saving {len(result.records):,} records")
-        total = expected or imported + len(result.records)
-        cut = records_write(
-            batch=batch, records=result.records, start_position=imported, progress=progress, total=total
-        )
-        warnings += [*result.warnings, *cut]
-        skipped += result.skipped
-        imported += len(result.records)
+            progress(imported, expected or len(piece.rows), f"Saving {len(piece.rows):,} records")
+        total = expected or imported + len(piece.rows)
+        rows_write(batch=batch, rows=piece.rows, start_position=imported, progress=progress, total=total)
+        warnings += [*piece.warnings, *piece.cut]
+        skipped += piece.skipped
+        imported += len(piece.rows)
     if not imported:
         why = f" ({len(skipped)} empty records skipped)" if skipped else ""
         raise ImportRefused(f"{batch.filename or 'The file'} holds no record with a title, DOI or PMID{why}.")
     _finish(batch, user, imported, skipped, warnings)
 
 
-def _parsed(batch: ImportBatch, parts: list[streaming.Piece], mapping: dict[str, str] | None) -> Iterator[ParseResult]:
-    """Yield the parsed pieces: from a parsing process running ahead when the file is large, else here."""
+def _pieces(
+    batch: ImportBatch, parts: list[streaming.Piece], mapping: dict[str, str] | None
+) -> Iterator[streaming.PieceRows]:
+    """Yield the parsed pieces as rows: from parsing processes running ahead when the file is large, else here."""
     if len(parts) > 1 and getattr(settings, "IMPORT_PARSE_WORKER", True) and _local_path(batch):
         stats: dict[str, float] = {}
         yield from parse_worker.parsed_pieces(
             _local_path(batch),
+            parts,
             filename=batch.filename,
-            format=parts[0].format,
-            encoding=parts[0].encoding,
             mapping=mapping,
+            limits=MAX_LENGTHS,
+            workers=settings.IMPORT_PARSE_WORKERS,
             stats=stats,
         )
         batch.state = {**batch.state, "parse_worker_peak_mb": stats.get("peak_mb", 0)}  # shown by the benchmark
         return
     for part in parts:
-        yield streaming.parse_piece(part, filename=batch.filename, mapping=mapping)
+        yield streaming.parse_piece_rows(part, filename=batch.filename, mapping=mapping, limits=MAX_LENGTHS)
 
 
 def _local_path(batch: ImportBatch) -> str:

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from review.importers.base import ParsedRecord
+from review.imports.streaming import ROW_FIELDS, TEXT_FIELDS, row_maker
 from review.models import ImportBatch, Record, Review
 
 log = logging.getLogger(__name__)
@@ -21,27 +22,8 @@ CHUNK = 2_000
 # A batch keeps at most this many warnings for its summary page; the rest are counted.
 MAX_STORED_NOTES = 2_000
 Progress = Callable[[int, int, str], None]
-
-TEXT_FIELDS = [
-    "title",
-    "abstract",
-    "journal",
-    "issn",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "language",
-    "url",
-    "source_database",
-    "accession",
-    "translated_title",
-    "translated_abstract",
-    "raw",
-]
-LIST_FIELDS = ["authors", "keywords", "mesh_terms", "publication_types"]
+# The columns a batch fills for every row, after streaming.ROW_FIELDS (those parsing fills).
+BATCH_FIELDS = ("uuid", "position", "review_id", "batch_id", "created_at", "original_values", "duplicate_group_id")
 
 
 def _max_lengths() -> dict[str, int]:
@@ -55,72 +37,34 @@ def _max_lengths() -> dict[str, int]:
 MAX_LENGTHS = _max_lengths()
 
 
-def record_row(batch: ImportBatch, parsed: ParsedRecord, position: int) -> tuple[dict[str, Any], list[str]]:
-    """Return the column values (by attname) of a new Record for ``parsed``, and warnings about cut values."""
-    values: dict[str, Any] = {name: getattr(parsed, name) or "" for name in TEXT_FIELDS}
-    notes = []
-    for name, limit in MAX_LENGTHS.items():
-        if len(values[name]) > limit:
-            notes.append(f"line {parsed.line}: {name} longer than {limit} characters, cut")
-            values[name] = values[name][:limit]
-    for name in LIST_FIELDS:
-        values[name] = list(getattr(parsed, name) or [])
-    year = parsed.year if isinstance(parsed.year, int) and 0 < parsed.year < 10_000 else None
-    values.update(
-        review_id=batch.review_id,
-        batch_id=batch.pk,
-        position=position,
-        year=year,
-        original_values={},
-        duplicate_group_id=None,
-    )
-    return values, notes
-
-
 class _Inserter:
-    """One INSERT statement executed for many rows, converting only the values that need it.
+    """One INSERT (COPY on PostgreSQL) for many rows made by ``streaming.row_maker``.
 
-    Why not bulk_create: for ~30 columns the ORM prepares every value through the field API, which
-    is most of an import's write time (the benchmark's 100,000 records); text and integers pass as they
-    are, JSON goes through its field's own conversion (empty lists once), time is one value for all rows,
-    and the UUIDs are made from one call to the random source per chunk.
+    Why not bulk_create: for ~30 columns the ORM prepares every value through the field API, which was
+    most of an import's write time (the benchmark's 100,000 records). The rows arrive ready (text, JSON
+    text, year), from the parse worker for large files, so this process only adds the batch's columns:
+    the position, a UUID (one call to the random source per chunk) and values shared by every row.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, batch: ImportBatch) -> None:
         connection = transaction.get_connection()
         self.connection = connection
-        fields = [f for f in Record._meta.concrete_fields if not f.primary_key]
+        fields = [Record._meta.get_field(name) for name in (*ROW_FIELDS, *BATCH_FIELDS)]
+        unfilled = {f.attname for f in Record._meta.concrete_fields if not f.primary_key} - {f.attname for f in fields}
+        assert not unfilled, f"Record columns the import does not fill: {sorted(unfilled)}"
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {quote(Record._meta.db_table)} ({columns}) VALUES ({marks})"
-        self.copy_sql = (
-            f"COPY {quote(Record._meta.db_table)} ({columns}) FROM STDIN" if connection.vendor == "postgresql" else ""
-        )
-        self.names = [f.attname for f in fields]
-        self.convert = [self._converter(f) for f in fields]
-        self.created_at = Record._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-        self.native_uuid = connection.features.has_native_uuid_field
+        table, columns = quote(Record._meta.db_table), ", ".join(quote(f.column) for f in fields)
+        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN" if connection.vendor == "postgresql" else ""
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        created_at = Record._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+        # JSON columns take JSON text on both databases (COPY reads it as jsonb input).
+        self.tail = (batch.review_id, batch.pk, created_at, "{}", None)
+        self.uuid_objects = connection.features.has_native_uuid_field and not self.copy_sql
 
-    def _converter(self, field: models.Field) -> Callable[[Any], Any] | None:
-        if field.attname in {"created_at", "uuid"}:
-            return None
-        if isinstance(field, models.JSONField):
-            empty = field.get_db_prep_save(type(field.get_default())(), self.connection)
-            return lambda value, field=field: field.get_db_prep_save(value, self.connection) if value else empty
-        if isinstance(field, models.CharField | models.TextField | models.IntegerField | models.ForeignKey):
-            return _same
-        return lambda value, field=field: field.get_db_prep_save(value, self.connection)
-
-    def insert(self, rows: list[dict[str, Any]]) -> None:
-        uuids = iter(self._uuids(len(rows)))
-        params = [
-            tuple(
-                convert(row[name]) if convert else (self.created_at if name == "created_at" else next(uuids))
-                for name, convert in zip(self.names, self.convert, strict=True)
-            )
-            for row in rows
-        ]
+    def insert(self, rows: list[tuple[Any, ...]], start_position: int) -> None:
+        tail = self.tail
+        positions = range(start_position, start_position + len(rows))
+        params = [(*row, uid, at, *tail) for row, uid, at in zip(rows, self._uuids(len(rows)), positions, strict=True)]
         with self.connection.cursor() as cursor:
             if self.copy_sql:
                 # PostgreSQL's COPY streams the rows in one command: several times faster than
@@ -133,18 +77,14 @@ class _Inserter:
                 cursor.executemany(self.sql, params)
 
     def _uuids(self, count: int) -> list[Any]:
-        """Return ``count`` random (version 4) UUIDs as the database stores them."""
+        """Return ``count`` random (version 4) UUIDs as the database takes them (32 hex digits unless native)."""
         raw = bytearray(os.urandom(16 * count))
         raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])
         raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])
-        if self.native_uuid:
+        if self.uuid_objects:
             return [uuid.UUID(bytes=bytes(raw[i : i + 16])) for i in range(0, 16 * count, 16)]
         text = raw.hex()
         return [text[i : i + 32] for i in range(0, 32 * count, 32)]
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -152,6 +92,29 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def rows_write(
+    *,
+    batch: ImportBatch,
+    rows: list[tuple[Any, ...]],
+    start_position: int = 0,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> None:
+    """Insert rows (the values of streaming.ROW_FIELDS) into ``batch`` in chunks, numbered from ``start_position``.
+
+    Must run inside the caller's transaction: the caller decides what is all-or-nothing.
+    """
+    assert transaction.get_connection().in_atomic_block, "rows_write needs the caller's transaction"
+    total = total if total is not None else start_position + len(rows)
+    inserter = _Inserter(batch)
+    done = start_position
+    for chunk in chunked(rows, CHUNK):
+        inserter.insert(chunk, done)
+        done += len(chunk)
+        if progress:
+            progress(done, total, f"Saved {done:,} of {total:,} records")
 
 
 def records_write(
@@ -162,26 +125,15 @@ def records_write(
     progress: Progress | None = None,
     total: int | None = None,
 ) -> list[str]:
-    """Insert ``records`` into ``batch`` in chunks; return warnings about cut values.
+    """Insert ``records`` into ``batch`` in chunks; return warnings about values cut to their column.
 
     Must run inside the caller's transaction: the caller decides what is all-or-nothing.
     """
-    assert transaction.get_connection().in_atomic_block, "records_write needs the caller's transaction"
-    notes: list[str] = []
-    done = 0
-    total = total if total is not None else len(records)
-    inserter = _Inserter()
-    for number, chunk in enumerate(chunked(records, CHUNK)):
-        rows = []
-        for offset, parsed in enumerate(chunk):
-            row, cut = record_row(batch, parsed, start_position + number * CHUNK + offset)
-            rows.append(row)
-            notes.extend(cut)
-        inserter.insert(rows)
-        done += len(rows)
-        if progress:
-            progress(start_position + done, total, f"Saved {start_position + done:,} of {total:,} records")
-    return notes
+    cut: list[str] = []
+    values = row_maker(MAX_LENGTHS)
+    rows = [values(record, cut) for record in records]
+    rows_write(batch=batch, rows=rows, start_position=start_position, progress=progress, total=total)
+    return cut
 
 
 def batch_notes(skipped: list[str], warnings: list[str]) -> list[dict[str, str]]:

@@ -91,3 +91,29 @@ def test_truncated_xml_error_names_the_line():
         parse_bytes(broken, filename="cut.xml")
     assert caught.value.line is not None and caught.value.line > 1
     assert "not well-formed XML" in caught.value.reason
+
+
+def test_raw_is_each_article_as_written_in_the_file():
+    """The raw text is the article's own bytes (character references and all), not a re-serialisation."""
+    data = _file(ARTICLE.format(pmid=1), ARTICLE.format(pmid=2).replace("Why.", "Why &#x2014; now."))
+    records = parse_bytes(data).records
+    assert [r.raw for r in records] == re.findall(r"<PubmedArticle>.*?</PubmedArticle>", data.decode(), re.S)
+    assert "&#x2014;" in records[1].raw and "\u2014" in records[1].abstract
+
+
+def test_raw_falls_back_to_lxml_where_the_file_could_hide_a_tag():
+    """A comment between articles or CDATA in one: the raw text is serialised by lxml, still whole."""
+    tricky = ARTICLE.format(pmid=2).replace("Why.", "<![CDATA[a </PubmedArticle> b]]>")
+    data = _file(ARTICLE.format(pmid=1), "<!-- <PubmedArticle> -->", tricky, ARTICLE.format(pmid=3))
+    records = parse_bytes(data).records
+    assert [r.pmid for r in records] == ["1", "2", "3"]
+    assert all(r.raw.startswith("<PubmedArticle>") and r.raw.endswith("</PubmedArticle>") for r in records)
+    assert "a &lt;/PubmedArticle&gt; b" in records[1].raw
+
+
+def test_raw_of_a_latin1_file_is_its_text():
+    """A file declared ISO-8859-1 gives the characters themselves in raw, as in every other field."""
+    article = ARTICLE.format(pmid=1).replace("Journal of Tests", "Revista Médica")
+    data = _file(article).replace(b'<?xml version="1.0"?>', b'<?xml version="1.0" encoding="ISO-8859-1"?>')
+    record = parse_bytes(data.decode("utf-8").encode("latin-1")).records[0]
+    assert record.journal == "Revista Médica" and "Revista Médica" in record.raw

@@ -70,15 +70,13 @@ def test_a_database_error_on_one_record_leaves_nothing_behind(cast, monkeypatch)
 
     from review.imports import writing
 
-    original = writing.record_row
+    original = writing._Inserter._uuids
 
-    def broken(batch, parsed, position):
-        values, notes = original(batch, parsed, position)
-        if position == 1:
-            values["review_id"] = None  # NOT NULL: the insert fails
-        return values, notes
+    def broken(self, count):
+        uuids = original(self, count)
+        return [uuids[0]] * count  # the same UUID twice: the unique index refuses the second row
 
-    monkeypatch.setattr(writing, "record_row", broken)
+    monkeypatch.setattr(writing._Inserter, "_uuids", broken)
     before = _counts()
     with pytest.raises(IntegrityError):
         record_import(source=source_for(cast.review), user=cast.lead, data=RIS_TWO.encode(), filename="a.ris")
