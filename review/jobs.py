@@ -7,11 +7,16 @@ went stale) is claimed again when the broker redelivers it (``task_acks_late``).
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -21,6 +26,7 @@ from review.models import Job, JobStatus, Review
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=2)
+LIVE_PROGRESS_EVERY = 0.5  # seconds between two writes of a job's progress file
 Progress = Callable[[int, int, str], None]
 Handler = Callable[[Job, Progress], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
@@ -72,6 +78,45 @@ def job_progress(job_id: int) -> Progress:
     return report
 
 
+def _live_progress_path(job_id: int) -> Path:
+    return Path(settings.VAR_DIR) / "jobs" / f"{job_id}.progress.json"
+
+
+def job_live_progress(job_id: int) -> Progress:
+    """Return a callback that records progress in a file beside the database, not in the job's row.
+
+    For a job that runs in one long SQLite transaction: SQLite has a single writer, held by the job, and
+    rows it updates stay invisible until it commits, so the page would show no progress at all. The file
+    is replaced atomically, so a reader never sees half of it; :func:`job_with_live_progress` reads it.
+    """
+    path = _live_progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    last = [0.0]
+
+    def report(done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        if now - last[0] < LIVE_PROGRESS_EVERY and done != total:
+            return
+        last[0] = now
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps({"progress": done, "total": total, "message": message}))
+        os.replace(partial, path)
+
+    return report
+
+
+def job_with_live_progress(job: Job | None) -> Job | None:
+    """Return ``job`` with the progress of its file (see :func:`job_live_progress`) while it runs."""
+    if job is None or job.status != JobStatus.RUNNING:
+        return job
+    try:
+        live = json.loads(_live_progress_path(job.pk).read_text())
+    except (OSError, ValueError):
+        return job
+    job.progress, job.total, job.message = int(live["progress"]), int(live["total"]), str(live["message"])
+    return job
+
+
 def job_run(job_id: int) -> None:
     """Claim and run one job, recording its result or its failure."""
     job = job_claim(job_id)
@@ -95,3 +140,4 @@ def _finish(job_id: int, status: JobStatus, message: str = "", result: dict[str,
     if message or status == JobStatus.FAILED:
         fields["message"] = message
     Job.objects.filter(pk=job_id).update(**fields)
+    _live_progress_path(job_id).unlink(missing_ok=True)

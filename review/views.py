@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from review import services
 from review.access import Action, allows, open_view, review_view
 from review.forms import MemberAddForm, MemberUpdateForm, ProtocolForm, ReviewCreateForm
-from review.jobs import TITLES, job_start
+from review.jobs import TITLES, job_start, job_with_live_progress
 from review.models import Job
 from review.selectors import members_of, reviews_for_user, stage_counts, visible_audit_events
 
@@ -165,7 +165,7 @@ def audit_export_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @review_view(Action.VIEW)
 def job_status(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=job_id, review=request.review)  # type: ignore[attr-defined]
+    job = job_with_live_progress(get_object_or_404(Job, pk=job_id, review=request.review))  # type: ignore[attr-defined]
     template = "review/partials/job.html" if request.htmx else "review/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job, "title": TITLES.get(job.kind, job.kind)})
 

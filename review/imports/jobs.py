@@ -15,22 +15,22 @@ from review.importers.entrez import EntrezError
 from review.imports.entrez_import import entrez_batch_run
 from review.imports.exports import records_export_job  # noqa: F401  (registers "records_export")
 from review.imports.services import ImportRefused, batch_commit
-from review.jobs import JobError, Progress, job_handler
+from review.jobs import JobError, Progress, job_handler, job_live_progress
 from review.models import Job
 
 PROGRESS_EVERY = 1.0  # seconds
 
 
 @contextmanager
-def outside_progress(job: Job, fallback: Progress) -> Iterator[Progress]:
+def outside_progress(job: Job) -> Iterator[Progress]:
     """Yield a progress callback whose updates are visible while the import's transaction is open.
 
     A file import is one transaction, so progress written on its own connection would only appear at
     the end. On PostgreSQL a second connection (autocommit) writes the job row meanwhile. SQLite has a
-    single writer, held by the import: there the page shows "Reading" until the import commits.
+    single writer, held by the import: there progress goes to a file beside the database instead.
     """
     if connection.vendor != "postgresql":
-        yield fallback
+        yield job_live_progress(job.pk)
         return
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     # The table name is our model's, quoted; the values are parameters.
@@ -59,7 +59,7 @@ def file_import(job: Job, progress: Progress) -> dict[str, Any]:
     """Import an uploaded file (a pending batch) in one transaction; return the batch's counts."""
     params = job.params
     try:
-        with outside_progress(job, progress) as report:
+        with outside_progress(job) as report:
             batch = batch_commit(
                 batch_id=params["batch_id"],
                 user=job.created_by,

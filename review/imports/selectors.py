@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from review.jobs import job_with_live_progress
 from review.models import ImportBatch, ImportStatus, Job, Record, Review, Source
 
 LIVE_BATCH = ~Q(batch__status__in=[ImportStatus.UNDONE, ImportStatus.PENDING])
@@ -148,6 +149,7 @@ def record_annotations(review: Review, record_ids: list[int]) -> dict[int, Annot
 
 
 def batch_job(batch: ImportBatch) -> Job | None:
-    """Return the latest job that ran (or runs) ``batch``, if any."""
+    """Return the latest job that ran (or runs) ``batch``, if any, with its live progress."""
     kinds = ["file_import", "pubmed_import"]
-    return batch.review.jobs.filter(kind__in=kinds, params__batch_id=batch.pk).order_by("-created_at", "-id").first()
+    job = batch.review.jobs.filter(kind__in=kinds, params__batch_id=batch.pk).order_by("-created_at", "-id").first()
+    return job_with_live_progress(job)

@@ -61,3 +61,16 @@ def test_a_job_of_another_review_is_not_found(cast, client_for):
 
     other = Job.objects.create(kind="audit_export", review=ReviewFactory())
     assert client_for(cast.lead).get(f"/reviews/{cast.review.slug}/jobs/{other.pk}/").status_code == 404
+
+
+def test_the_job_page_reads_live_progress_from_its_file_while_running(cast, client_for):
+    """Progress written beside the database (a job inside one SQLite transaction) shows while it runs."""
+    from review.jobs import _finish, job_live_progress
+
+    job = Job.objects.create(kind="audit_export", review=cast.review, status=JobStatus.RUNNING)
+    job_live_progress(job.pk)(40, 100, "Saving 40 records")
+    page = client_for(cast.lead).get(f"/reviews/{cast.review.slug}/jobs/{job.pk}/").content.decode()
+    assert "40 of 100" in page and "Saving 40 records" in page
+    _finish(job.pk, JobStatus.DONE, result={})
+    page = client_for(cast.lead).get(f"/reviews/{cast.review.slug}/jobs/{job.pk}/").content.decode()
+    assert "40 of 100" not in page  # the file went with the job; the row's own figures show

@@ -1,5 +1,6 @@
 """The file import pages: upload, preview (detected format and encoding), commit as a job, summary, undo."""
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -111,3 +112,38 @@ def test_a_generic_csv_offers_a_column_mapping(cast, client_for, django_capture_
         )
     assert sorted(Record.objects.values_list("title", flat=True)) == ["A trial of K2", "Another trial"]
     assert Record.objects.get(title="Another trial").year == 2021
+
+
+def test_the_batch_page_shows_progress_while_an_sqlite_import_holds_the_write_lock(
+    cast, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    """On SQLite the import's progress goes to a file, which the batch page reads while the job runs."""
+    from django.db import connection
+
+    import review.imports.jobs as import_jobs
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL writes the job row on a second connection instead (outside_progress)
+    client = client_for(cast.lead)
+    _upload(client, cast.review, source_for(cast.review), "a.ris", RIS_TWO.encode())
+    batch = ImportBatch.objects.get()
+    seen: list[str] = []
+    original = import_jobs.job_live_progress
+
+    def spying(job_id):
+        report = original(job_id)
+
+        def spy(done, total, message=""):
+            report(done, total, message)
+            page = client.get(reverse("imports:batch", args=[cast.review.slug, batch.pk]), HTTP_HX_REQUEST="true")
+            seen.append(page.content.decode())
+
+        return spy
+
+    monkeypatch.setattr(import_jobs, "job_live_progress", spying)
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = reverse("imports:preview", args=[cast.review.slug, batch.pk])
+        client.post(preview, {"format": "auto", "encoding": "auto"})
+    assert any("Reading a.ris" in page and "Importing" in page for page in seen)
+    job = import_jobs.Job.objects.get(kind="file_import")
+    assert not (settings.VAR_DIR / "jobs" / f"{job.pk}.progress.json").exists()  # removed when the job ends
