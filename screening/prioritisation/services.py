@@ -16,10 +16,17 @@ from django.db import connection, transaction
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
 from review.models import Job, JobStatus, Review
-from screening.models import Decision, PrioritySettings, Ranking, RankingStatus
+from screening.models import Decision, DecisionValue, PrioritySettings, Ranking, RankingStatus
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
 from screening.prioritisation.model import retrain_due
-from screening.prioritisation.ordering import DEFAULT_RANDOM_SHARE, mix_random, rank, shuffled
+from screening.prioritisation.ordering import (
+    DEFAULT_RANDOM_SHARE,
+    dry_run_length,
+    irrelevant_run,
+    mix_random,
+    rank,
+    shuffled,
+)
 from screening.prioritisation.stopping import StoppingEstimate
 from screening.prioritisation.stopping import stopping_estimate as estimate_from_order
 from screening.selectors import screenable_records, training_labels
@@ -65,7 +72,9 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
     """Return ``candidate_ids`` in ``reviewer``'s prioritised order, with the random share mixed in.
 
     Ranked by the reviewer's own model's last refit; in a random order (fixed until the next decision)
-    while the reviewer has no model yet (fewer than one relevant and one irrelevant label).
+    while the reviewer has no model yet (fewer than one relevant and one irrelevant label). The random
+    share applies once the reviewer's latest decisions have been irrelevant long enough
+    (:mod:`screening.prioritisation.ordering`).
     """
     seed = _seed(review, stage, reviewer, len(candidate_ids))
     ranking = _ranking(review, stage, reviewer)
@@ -73,7 +82,22 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
         return shuffled(candidate_ids, seed=seed)
     scored_ids, scores = ranking.arrays()
     ranked = rank(candidate_ids, scored_ids, scores, seed=seed)
-    return mix_random(ranked, random_share_of(review, stage), seed=seed)
+    share = random_share_of(review, stage)
+    dry = _irrelevant_run(review, stage, reviewer, dry_run_length(share)) if share > 0 else 0
+    return mix_random(ranked, share, seed=seed, dry_run=dry)
+
+
+def _irrelevant_run(review: Review, stage: str, reviewer: Any, longest: int) -> int:
+    """Return how many of the reviewer's latest decisions were irrelevant in a row, counting up to ``longest``.
+
+    Include and maybe count as relevant, as for the model (``training_labels``). One indexed query.
+    """
+    latest = (
+        Decision.objects.filter(review=review, stage=stage, reviewer=reviewer)
+        .order_by("-created_at", "-pk")
+        .values_list("value", flat=True)[:longest]
+    )
+    return irrelevant_run([value != DecisionValue.EXCLUDE for value in latest])
 
 
 def relevance_scores(*, review: Review, stage: str, reviewer: Any, record_ids: list[int]) -> dict[int, float]:

@@ -1,10 +1,11 @@
 """Simulated screening on a labelled set, with the product's own model, schedule and queue.
 
 Used by ``bench/screening_sim.py`` and the tests: it calls the same pure functions as the retrain job
-(:func:`model.fit_scores`, :func:`model.retrain_due`) and the queue (:func:`ordering.rank`,
-:func:`ordering.mix_random`), with the product's defaults, so what the benchmark measures is what a
-reviewer gets. A simulated reviewer screens the first record of the queue each step; the model is
-refitted whenever the product's retrain job would be started.
+(:func:`model.fit`, :func:`model.score`, :func:`model.retrain_due`) and the queue (:func:`ordering.rank`,
+:func:`ordering.mix_random` with the reviewer's run of irrelevant decisions), with the product's
+defaults, so what the benchmark measures is what a reviewer gets. A simulated reviewer screens the
+first record of the queue each step (so only the first place is mixed); the model is refitted whenever
+the product's retrain job would be started, and the worker is assumed to keep up.
 
 References
 ----------
@@ -22,17 +23,23 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 
-from screening.prioritisation.model import DEFAULT_SETTINGS, ModelSettings, fit_scores, retrain_due
+from screening.prioritisation.model import DEFAULT_SETTINGS, ModelSettings, fit, retrain_due, score
 from screening.prioritisation.ordering import DEFAULT_RANDOM_SHARE, mix_random, rank, shuffled
 
 
 class SimulationRun(NamedTuple):
-    """One simulated review: the prior rows, then every other row in the order it was screened."""
+    """One simulated review: the prior rows, then the other rows in the order they were screened.
+
+    ``fit_seconds`` and ``score_seconds`` time each refit's two steps; ``random_at`` holds the places
+    in ``order`` where the queue showed a record drawn at random instead of the model's first.
+    """
 
     priors: tuple[int, int]
     order: np.ndarray
     fits: int
     fit_seconds: tuple[float, ...]
+    score_seconds: tuple[float, ...]
+    random_at: tuple[int, ...]
 
 
 def prior_rows(labels: np.ndarray, seed: int) -> tuple[int, int]:
@@ -49,6 +56,27 @@ def prior_rows(labels: np.ndarray, seed: int) -> tuple[int, int]:
     )
 
 
+class _Refit(NamedTuple):
+    ranking: np.ndarray
+    fit_seconds: float
+    score_seconds: float
+
+
+def _refit(
+    features: sparse.csr_matrix, rows: np.ndarray, labels: np.ndarray, settings: ModelSettings, seed: int
+) -> _Refit:
+    """Fit on ``rows`` and rank every row as the queue would (random order while there is no model)."""
+    start = time.perf_counter()
+    model = fit(features[rows], labels[rows], settings)
+    fitted = time.perf_counter()
+    ids = np.arange(len(labels))
+    if model is None:
+        return _Refit(np.asarray(shuffled(ids, seed=seed)), fitted - start, 0.0)
+    scores = score(model, features)
+    scored = time.perf_counter()
+    return _Refit(np.asarray(rank(ids, ids, scores, seed=seed)), fitted - start, scored - fitted)
+
+
 def simulate(
     features: sparse.csr_matrix,
     labels: np.ndarray,
@@ -56,28 +84,43 @@ def simulate(
     seed: int,
     settings: ModelSettings = DEFAULT_SETTINGS,
     random_share: float = DEFAULT_RANDOM_SHARE,
+    stop_after_last_relevant: bool = False,
 ) -> SimulationRun:
-    """Screen every row of ``features`` in the product's queue order and return the order."""
+    """Screen the rows of ``features`` in the product's queue order and return the order.
+
+    Every row is screened, or with ``stop_after_last_relevant`` only up to the last relevant one (as
+    ``asreview simulate`` stops; what follows is irrelevant, so no metric changes).
+    """
     labels = np.asarray(labels, dtype=bool)
     n = len(labels)
     priors = prior_rows(labels, seed)
     screened = list(priors)
     is_screened = np.zeros(n, dtype=bool)
     is_screened[list(priors)] = True
-    ranking: np.ndarray | None = None
-    at_last_fit, fit_seconds = 0, []
-    while len(screened) < n:
-        if ranking is None or retrain_due(len(screened), at_last_fit):
-            rows = np.asarray(screened)
-            start = time.perf_counter()
-            scores = fit_scores(features, rows, labels[rows], settings)
-            fit_seconds.append(time.perf_counter() - start)
+    found, to_find = 1, int(labels.sum()) if stop_after_last_relevant else -1
+    dry, refit, at_last_fit = 1, None, 0  # the priors: relevant, then irrelevant
+    fit_seconds, score_seconds, random_at = [], [], []
+    while len(screened) < n and found != to_find:
+        if refit is None or retrain_due(len(screened), at_last_fit):
+            refit = _refit(features, np.asarray(screened), labels, settings, seed)
+            fit_seconds.append(refit.fit_seconds)
+            score_seconds.append(refit.score_seconds)
             at_last_fit = len(screened)
-            ids = np.arange(n)
-            ranking = np.asarray(shuffled(ids, seed=seed) if scores is None else rank(ids, ids, scores, seed=seed))
-        waiting = ranking[~is_screened[ranking]]
+        waiting = refit.ranking[~is_screened[refit.ranking]]
         # The reviewer is shown the head of the queue, as the screening page does.
-        pick = mix_random(waiting, random_share, seed=seed * 1_000_003 + len(screened))[0]
+        queue_seed = seed * 1_000_003 + len(screened)
+        pick = mix_random(waiting, random_share, seed=queue_seed, head=1, dry_run=dry)[0]
+        if pick != waiting[0]:
+            random_at.append(len(screened) - 2)
         screened.append(pick)
         is_screened[pick] = True
-    return SimulationRun(priors, np.asarray(screened[2:]), len(fit_seconds), tuple(fit_seconds))
+        found += labels[pick]
+        dry = 0 if labels[pick] else dry + 1
+    return SimulationRun(
+        priors,
+        np.asarray(screened[2:]),
+        len(fit_seconds),
+        tuple(fit_seconds),
+        tuple(score_seconds),
+        tuple(random_at),
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from screening.prioritisation.features import featurise, matrix_from_bytes, matrix_to_bytes, record_text
+from screening.prioritisation.features import featurise, matrix_from_bytes, matrix_to_bytes, record_text, term_counts
 from tests.screening.prioritisation.corpus import synthetic_corpus
 
 
@@ -42,3 +43,25 @@ def test_matrix_survives_a_round_trip_through_bytes():
     back = matrix_from_bytes(matrix_to_bytes(matrix))
     assert (back != matrix).nnz == 0
     assert back.dtype == matrix.dtype
+
+
+def test_the_matrix_is_scikit_learns_tfidf_of_asreviews_default_up_to_column_order():
+    """Same rows as TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95), ELAS u4's features.
+
+    Columns may come in another order, which no linear model sees, so the test compares the records'
+    pairwise similarities (and the vocabulary size), with punctuation, digits, accents and one-letter words.
+    """
+    texts, _ = synthetic_corpus(seed=8)
+    texts = [*texts, "Café au lait: a 2-arm RCT (n=40) of vitamin-K2; résumé.", "x y z", "", "Ça va? Ça va."]
+    ours = featurise(texts)
+    reference = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95).fit_transform(texts)
+    assert ours.shape == reference.shape
+    assert np.allclose((ours @ ours.T).toarray(), (reference @ reference.T).toarray(), atol=1e-12)
+
+
+def test_bigrams_do_not_span_two_records_and_repeats_are_counted():
+    """The last word of one record and the first of the next never make a bigram."""
+    counts = term_counts(["alpha beta", "gamma alpha alpha"])
+    # unigrams alpha, beta, gamma; bigrams "alpha beta", "gamma alpha", "alpha alpha" (no "beta gamma")
+    assert counts.shape == (2, 6)
+    assert sorted(counts.toarray()[1].tolist()) == [0, 0, 1, 1, 1, 2]

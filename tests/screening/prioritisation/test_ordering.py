@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.prioritisation.ordering import mix_random, rank, shuffled
+from screening.prioritisation.ordering import dry_run_length, irrelevant_run, mix_random, rank, shuffled
 
 
 def test_rank_orders_candidates_by_score():
@@ -66,3 +66,20 @@ def test_a_share_outside_zero_to_one_is_refused():
     """A share of 1.5 is a mistake, said plainly."""
     with pytest.raises(ValueError, match="between 0 and 1"):
         mix_random([1, 2], 1.5, seed=0)
+
+
+def test_random_places_open_only_after_a_run_of_irrelevant_decisions():
+    """At a share of 20%, five irrelevant decisions in a row open the random places; fewer keep the ranking."""
+    ranked = list(range(1000))
+    assert dry_run_length(0.2) == 5 and dry_run_length(0.02) == 50 and dry_run_length(0.0) == 0
+    assert all(mix_random(ranked, 0.2, seed=seed, dry_run=4) == ranked for seed in range(50))
+    shown = [mix_random(ranked, 0.2, seed=seed, dry_run=5)[0] for seed in range(2000)]
+    assert 0.15 <= np.mean([pk != 0 for pk in shown]) <= 0.25
+
+
+def test_the_irrelevant_run_counts_back_to_the_latest_relevant_decision():
+    """Newest first: two exclusions since the last inclusion make a run of 2; none at all, the whole list."""
+    assert irrelevant_run([False, False, True, False]) == 2
+    assert irrelevant_run([True, False]) == 0
+    assert irrelevant_run([False] * 7) == 7
+    assert irrelevant_run([]) == 0

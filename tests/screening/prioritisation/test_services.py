@@ -6,6 +6,7 @@ import pytest
 
 from review.models import Job
 from screening.models import Ranking, RankingStatus
+from screening.prioritisation import store
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
 from screening.prioritisation.services import (
     priority_settings_update,
@@ -132,3 +133,28 @@ def test_the_random_share_is_the_leads_setting(cast):
     assert random_share_of(cast.review, STAGE) == pytest.approx(0.1)
     with pytest.raises(ValueError, match="between 0 and 0.5"):
         priority_settings_update(review=cast.review, stage=STAGE, random_share=0.9)
+
+
+def test_the_random_share_waits_for_a_run_of_irrelevant_decisions(cast, topics, decide):
+    """At a share of 50% (a run of 2 opens it): right after an inclusion the queue is the ranking; after
+    two exclusions in a row, random records are mixed in."""
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
+    bone, heart = topics["bone"], topics["heart"]
+    _train(cast, cast.reviewer, decide, bone[:2], heart[:2])
+    decide(bone[2], cast.reviewer, "include")  # the latest decision is relevant
+    waiting = _ids(heart[4:] + bone[3:])
+    ranked = queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting)
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.5)
+    assert queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting) == ranked
+    decide(heart[2], cast.reviewer, "exclude")
+    decide(heart[3], cast.reviewer, "exclude")
+    mixed = queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting)
+    assert sorted(mixed) == sorted(ranked) and mixed != ranked
+
+
+def test_the_cached_matrix_is_rebuilt_when_the_featuriser_changes(cast, topics, monkeypatch):
+    """Same texts: the cache serves; a new features version (another featuriser) forces a rebuild."""
+    assert store.features_for(cast.review).rebuilt
+    assert not store.features_for(cast.review).rebuilt
+    monkeypatch.setattr(store, "FEATURES_VERSION", "another featuriser")
+    assert store.features_for(cast.review).rebuilt

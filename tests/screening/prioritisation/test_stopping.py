@@ -67,14 +67,15 @@ def test_the_interval_covers_the_truth_in_simulated_screening():
     """On Cohen's ADHD set (851 records, 20 relevant), at 25, 50, 75 and 95% found, most runs are covered.
 
     The interval is one-sided ([0, upper]); the test also checks that it is informative by the end: at
-    95% found the upper bound is under a tenth of the records.
+    95% found the upper bound is under a tenth of the records. Two seeds: with a refit after every label
+    a run takes seconds (the benchmark runs five).
     """
     frame = pd.read_csv(ADHD)
     labels = frame["label_included"].to_numpy().astype(bool)
     features = featurise([record_text(t, a) for t, a in zip(frame.title, frame.abstract, strict=True)])
     covered = checked = 0
-    for seed in range(5):
-        run = simulate(features, labels, seed=seed)
+    for seed in range(2):
+        run = simulate(features, labels, seed=seed, stop_after_last_relevant=True)
         in_order = np.concatenate([labels[list(run.priors)], labels[run.order]])
         found = np.cumsum(in_order)
         for share in (0.25, 0.5, 0.75, 0.95):
