@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Mod
 
@@ -28,15 +29,26 @@ from screening.models import (
     StoppingDecision,
 )
 from screening.prisma import stopped
-from screening.queue_sql import decision_counts, pick_title_abstract_row, title_abstract_total
+from screening.queue_sql import decision_counts, pick_title_abstract_record, title_abstract_total
 from screening.selectors import passed_title_abstract, screenable_records, stage_settings
 
 log = logging.getLogger(__name__)
 
 
 def own_queue_order(review: Review, user: Any) -> str | None:
-    """Return the order the user chose for this review, or None when they follow the lead's default."""
-    return QueueSetting.objects.filter(review=review, user=user).values_list("order", flat=True).first()
+    """Return the order the user chose for this review, or None when they follow the lead's default.
+
+    One row at most (one setting per member); a fixed statement, as it is read on every decision.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_OWN_ORDER, [review.pk, user.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_OWN_ORDER = "SELECT {order} FROM {table} WHERE review_id = %s AND user_id = %s".format(
+    order=connection.ops.quote_name(QueueSetting._meta.get_field("order").column), table=QueueSetting._meta.db_table
+)
 
 
 def queue_order_of(review: Review, user: Any, stage: str, settings: StageSettings | None = None) -> str:
@@ -122,14 +134,15 @@ def next_record(
     """Return the record ``reviewer`` should screen next in their queue order, or None when done.
 
     ``last_decision`` (the id of the decision just recorded, when the caller has it) saves a query
-    in random order. The queue query returns an id (at title/abstract, with the panel's flags); the
-    record is then read by its key, which keeps the queue query small to plan and to run.
+    in random order. At title/abstract one fixed statement picks the record and reads it with the
+    panel's flags; elsewhere the queue query returns an id and the record is then read by its key.
     """
     settings = settings or stage_settings(review, stage)
     order = queue_order_of(review, reviewer, stage, settings)
     ranker = _ranker() if order == QueueOrder.PRIORITISED else None
     if stage == Stage.TITLE_ABSTRACT and ranker is None:
-        picked = pick_title_abstract_row(
+        # One statement picks the record and reads it, with the panel's flags.
+        return pick_title_abstract_record(
             review_id=review.pk,
             stage=stage,
             reviewer_id=reviewer.pk,
@@ -137,16 +150,6 @@ def next_record(
             skip=skip,
             seed=_seed(review, stage, reviewer, last_decision) if order == QueueOrder.RANDOM else None,
         )
-        if picked is None:
-            return None
-        # The pick computed the panel's flags already; the queue holds no record the reviewer decided.
-        record = Record.objects.select_related("duplicate_group", "fulltext").filter(pk=picked.record_id).first()
-        if record is not None:
-            record.panel_mine = None  # type: ignore[attr-defined]
-            record.panel_has_history = picked.has_history  # type: ignore[attr-defined]
-            record.panel_has_notes = picked.has_notes  # type: ignore[attr-defined]
-            record.panel_has_comments = picked.has_comments  # type: ignore[attr-defined]
-        return record
     pool = candidates(review, stage, reviewer, settings).order_by().values_list("pk", flat=True)
     if skip is not None:
         pool = pool.exclude(pk=skip)

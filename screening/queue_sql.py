@@ -9,12 +9,18 @@ is a query parameter. ``tests/screening/test_queue.py`` checks it against the OR
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from django.db import connection
 
 from review.models import DuplicateGroup, ImportBatch, Record
-from screening.models import BulkExclusion, Comment, Decision, DecisionHistory, ReviewerNote, StoppingDecision
+from screening.models import (
+    BulkExclusion,
+    Comment,
+    Decision,
+    DecisionHistory,
+    FullText,
+    ReviewerNote,
+    StoppingDecision,
+)
 
 _T = {
     "record": Record._meta.db_table,
@@ -38,15 +44,14 @@ _T = {
 # as a one-time filter. Correlated, it made an anti-join the planner expects to leave one row, so
 # LIMIT 1 no longer discounted the scan's cost, which then crossed ``jit_above_cost``: PostgreSQL
 # compiled the statement with JIT on every request (about 40 ms of server CPU for a 0.5 ms query).
-_PICK = """
-SELECT r.id,
-  EXISTS (SELECT 1 FROM {history} h WHERE h.record_id = r.id AND h.stage = %s),
-  EXISTS (SELECT 1 FROM {note} n WHERE n.record_id = r.id AND n.stage = %s),
-  EXISTS (SELECT 1 FROM {comment} c WHERE c.record_id = r.id AND c.stage = %s)
+# ``{columns}`` is the select list and ``{pivot}`` the lower bound of the id: a parameter, or (random
+# order) the seed placed in the review's id range by an uncorrelated subquery that runs once.
+_PICK_TEMPLATE = """
+SELECT {{columns}}
 FROM {record} r
 JOIN {batch} b ON b.id = r.batch_id
 LEFT JOIN {group} g ON g.id = r.duplicate_group_id
-WHERE r.review_id = %s AND r.id >= %s AND r.id <> %s
+WHERE r.review_id = %s AND r.id >= {{pivot}} AND r.id <> %s
   AND b.status <> 'undone'
   AND (r.duplicate_group_id IS NULL OR g.primary_id = r.id)
   AND NOT EXISTS (SELECT 1 FROM {removed} x JOIN {bulk} e ON e.id = x.bulkexclusion_id
@@ -57,6 +62,38 @@ WHERE r.review_id = %s AND r.id >= %s AND r.id <> %s
 ORDER BY r.id
 LIMIT 1
 """.format(**_T)
+
+# Random order's pivot: the seed placed in the review's range of ids, ``low + seed % (high - low + 1)``,
+# by an uncorrelated subquery that runs once (NULL for a review without records: nothing is picked).
+_SEEDED_PIVOT = "(SELECT MIN(q.id) + %s %% (MAX(q.id) - MIN(q.id) + 1) FROM {record} q WHERE q.review_id = %s)".format(
+    **_T
+)
+
+# The pick with the record's own columns, named as its fields' columns, so ``Record.objects.raw`` builds
+# the record from the pick's row (through the fields' converters) and no second read is needed; the
+# duplicate group's primary and the full text's id come along for the panel.
+_RECORD_COLUMNS = ", ".join(f"r.{f.column}" for f in Record._meta.concrete_fields)
+# The flags are computed outside the pick, for its one row: inside, the planner costed them for every
+# candidate and built a hash of the whole stage's history to answer one probe.
+_PICK_RECORD = """
+SELECT p.*,
+  EXISTS (SELECT 1 FROM {history} h WHERE h.record_id = p.id AND h.stage = %s) AS panel_has_history,
+  EXISTS (SELECT 1 FROM {note} n WHERE n.record_id = p.id AND n.stage = %s) AS panel_has_notes,
+  EXISTS (SELECT 1 FROM {comment} c WHERE c.record_id = p.id AND c.stage = %s) AS panel_has_comments,
+  f.id AS panel_fulltext_id
+FROM ({{pick}}) p LEFT JOIN {fulltext} f ON f.record_id = p.id
+""".format(fulltext=FullText._meta.db_table, **_T)
+
+
+def _pick_sql(pivot: str, with_record: bool) -> str:
+    columns = f"{_RECORD_COLUMNS}, g.primary_id AS panel_group_primary" if with_record else "r.id"
+    pick = _PICK_TEMPLATE.format(columns=columns, pivot=pivot)
+    return _PICK_RECORD.format(pick=pick) if with_record else pick
+
+
+_PICK_IDS = {seeded: _pick_sql(_SEEDED_PIVOT if seeded else "%s", False) for seeded in (False, True)}
+_PICK_RECORDS = {seeded: _pick_sql(_SEEDED_PIVOT if seeded else "%s", True) for seeded in (False, True)}
+
 
 # The number of records open at title/abstract (screening.queue.stage_records), counted as the review's
 # records less those out of it: duplicates other than their group's primary, records of an undone
@@ -86,7 +123,16 @@ FROM (SELECT d.record_id, COUNT(*) AS n, SUM(CASE WHEN d.reviewer_id = %s THEN 1
       FROM {decision} d WHERE d.review_id = %s AND d.stage = %s GROUP BY d.record_id) t
 """.format(**_T)
 
-_BOUNDS = "SELECT MIN(id), MAX(id) FROM {record} WHERE review_id = %s".format(**_T)
+
+def _params(
+    *, review_id: int, stage: str, reviewer_id: int, required: int, skip: int | None, pivot: list[int]
+) -> list[object]:
+    return [review_id, *pivot, skip or 0, review_id, stage, stage, reviewer_id, stage, required]
+
+
+def _pivots(review_id: int, seed: int | None) -> list[tuple[bool, list[int]]]:
+    """Return the pivots to try in turn: the seed's place in the id range, then the lowest id (wrapping)."""
+    return [(True, [seed, review_id]), (False, [0])] if seed is not None else [(False, [0])]
 
 
 def pick_title_abstract(
@@ -97,56 +143,76 @@ def pick_title_abstract(
     ``seed`` None: import order (the lowest id). Otherwise the first record at or after a pivot placed
     by the seed in the review's id range, wrapping to the lowest id when none is left after it.
     """
-    row = pick_title_abstract_row(
-        review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, seed=seed
-    )
-    return row.record_id if row else None
-
-
-class Picked(NamedTuple):
-    """The record picked, and whether it has any history, note or comment at the stage."""
-
-    record_id: int
-    has_history: bool
-    has_notes: bool
-    has_comments: bool
-
-
-def pick_title_abstract_row(
-    *, review_id: int, stage: str, reviewer_id: int, required: int, skip: int | None, seed: int | None
-) -> Picked | None:
-    """Return the record :func:`pick_title_abstract` picks with the record panel's flags, or None."""
     with connection.cursor() as cursor:
-        pivot = 0
-        if seed is not None:
-            cursor.execute(_BOUNDS, [review_id])
-            low, high = cursor.fetchone() or (None, None)
-            if low is None or high is None:
-                return None
-            pivot = low + seed % (high - low + 1)
-        params = [
-            stage,
-            stage,
-            stage,
-            review_id,
-            pivot,
-            skip or 0,
-            review_id,
-            stage,
-            stage,
-            reviewer_id,
-            stage,
-            required,
-        ]
-        cursor.execute(_PICK, params)
-        row = cursor.fetchone()
-        if row is None and pivot:
-            params[4] = 0
-            cursor.execute(_PICK, params)
+        for seeded, pivot in _pivots(review_id, seed):
+            params = _params(
+                review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=pivot
+            )
+            cursor.execute(_PICK_IDS[seeded], params)
             row = cursor.fetchone()
-    if row is None:
+            if row is not None:
+                return int(row[0])
+    return None
+
+
+def pick_title_abstract_record(
+    *, review_id: int, stage: str, reviewer_id: int, required: int, skip: int | None, seed: int | None
+) -> Record | None:
+    """Return the record :func:`pick_title_abstract` picks, read in the same statement, or None.
+
+    The record carries the panel's flags of :func:`screening.queue.with_panel_flags` (``panel_mine`` is
+    None: the queue holds no record the reviewer decided), its duplicate group's primary (what
+    ``is_primary`` asks) and, when it has no full text, the answer that it has none; a full text
+    present is read when the panel shows it.
+    """
+    for seeded, pivot in _pivots(review_id, seed):
+        params = _params(
+            review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=pivot
+        )
+        found = list(Record.objects.raw(_PICK_RECORDS[seeded], [stage, stage, stage, *params]))
+        if found:
+            break
+    else:
         return None
-    return Picked(row[0], bool(row[1]), bool(row[2]), bool(row[3]))
+    record = found[0]
+    record.panel_mine = None  # type: ignore[attr-defined]
+    for name in ("panel_has_history", "panel_has_notes", "panel_has_comments"):
+        setattr(record, name, bool(getattr(record, name)))
+    _attach_group(record)
+    if record.panel_fulltext_id is None:  # type: ignore[attr-defined]
+        Record.fulltext.related.set_cached_value(record, None)
+    return record
+
+
+def _attach_group(record: Record) -> None:
+    """Give ``record`` its duplicate group as read with it (id and primary; other fields load when used)."""
+    if record.duplicate_group_id is not None:
+        known = {"id": record.duplicate_group_id, "primary_id": record.panel_group_primary}  # type: ignore[attr-defined]
+        names = [f.attname for f in DuplicateGroup._meta.concrete_fields if f.attname in known]
+        group = DuplicateGroup.from_db(record._state.db, names, [known[n] for n in names])
+        Record.duplicate_group.field.set_cached_value(record, group)
+
+
+# One record of the review by its key, with its duplicate group's primary and whether a bulk exclusion
+# in force removed it (what the decision service checks): the views' record read, as a fixed statement.
+_RECORD = """
+SELECT {columns}, g.primary_id AS panel_group_primary,
+  EXISTS (SELECT 1 FROM {removed} x JOIN {bulk} e ON e.id = x.bulkexclusion_id
+          WHERE x.record_id = r.id AND e.undone_at IS NULL) AS screening_removed
+FROM {record} r LEFT JOIN {group} g ON g.id = r.duplicate_group_id
+WHERE r.id = %s AND r.review_id = %s
+""".format(columns=_RECORD_COLUMNS, **_T)
+
+
+def review_record(review_id: int, record_id: int) -> Record | None:
+    """Return the review's record ``record_id`` (None if none), with ``screening_removed`` and its group's primary."""
+    found = list(Record.objects.raw(_RECORD, [record_id, review_id]))
+    if not found:
+        return None
+    record = found[0]
+    record.screening_removed = bool(record.screening_removed)  # type: ignore[attr-defined]
+    _attach_group(record)
+    return record
 
 
 def title_abstract_total(review_id: int) -> int:

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from review.access import Action, allows, review_view
 from review.models import ExclusionReason, Record
 from screening import services
-from screening.models import BulkExclusion, QueueOrder, Stage
+from screening.models import QueueOrder, Stage
 from screening.page import after_decision, panel_context, pick_record, progress_context
 from screening.prisma import prisma_screening_counts, stopped
 from screening.queue import own_queue_order
+from screening.queue_sql import review_record
 from screening.selectors import stage_settings
 from screening.services_lead import estimate_summary, stopping_estimate
 from screening.services_prefs import queue_order_set
@@ -35,9 +35,10 @@ def _stage(stage: str) -> str:
 
 def _record(request: HttpRequest, record_id: int) -> Record:
     """Fetch the review's record, with whether a bulk exclusion removed it (the decision service asks)."""
-    removed = BulkExclusion.records.through.objects.filter(record_id=OuterRef("pk"), bulkexclusion__undone_at=None)
-    records = Record.objects.select_related("duplicate_group").annotate(screening_removed=Exists(removed))
-    return get_object_or_404(records, pk=record_id, review=request.review)  # type: ignore[attr-defined]
+    record = review_record(request.review.pk, record_id)  # type: ignore[attr-defined]
+    if record is None:
+        raise Http404("No such record in this review.")
+    return record
 
 
 def _int_or_none(value: str | None) -> int | None:

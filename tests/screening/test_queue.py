@@ -184,3 +184,26 @@ def test_progress_leaves_out_records_others_fully_decided(cast, records, reviewe
     assert (mine.mine_done, mine.mine_left, mine.stage_done, mine.stage_total) == (1, 10, 2, 12)
     theirs = progress(cast.review, "title_abstract", cast.lead)
     assert (theirs.mine_done, theirs.mine_left, theirs.stage_done) == (2, 9, 2)
+
+
+def test_the_record_read_with_the_pick_equals_the_record_read_by_the_orm(cast, records, django_assert_num_queries):
+    """The pick reads the record in its own statement: the same field values, group and full text as the ORM's."""
+    from review.models import DuplicateGroup, Record
+    from screening.models import FullText
+
+    group = DuplicateGroup.objects.create(review=cast.review, primary=records[0])
+    Record.objects.filter(pk__in=[records[0].pk, records[1].pk]).update(duplicate_group=group)
+    FullText.objects.create(record=records[2], not_retrieved=True, note="asked the authors")
+    fields = [f.attname for f in Record._meta.concrete_fields]
+    for skip, expected in ((None, records[0]), (records[0].pk, records[2]), (records[2].pk, records[0])):
+        picked = next_record(cast.review, "title_abstract", cast.reviewer, skip=skip)
+        orm = Record.objects.get(pk=expected.pk)
+        assert picked.pk == expected.pk
+        assert [getattr(picked, n) for n in fields] == [getattr(orm, n) for n in fields]
+        assert picked.is_primary and picked.panel_mine is None
+    picked = next_record(cast.review, "title_abstract", cast.reviewer)
+    with django_assert_num_queries(0):  # the group's primary and the missing full text came with the pick
+        assert picked.duplicate_group.primary_id == records[0].pk and picked.is_primary
+        assert getattr(picked, "fulltext", None) is None
+    picked = next_record(cast.review, "title_abstract", cast.reviewer, skip=records[0].pk)
+    assert picked.fulltext.note == "asked the authors"
