@@ -12,3 +12,9 @@ class ScreeningConfig(AppConfig):
 
         if dashboard_counts not in STAGE_COUNT_HOOKS:
             STAGE_COUNT_HOOKS.append(dashboard_counts)
+
+        # The model's features are built when an import settles, not in the first refit after it.
+        from review.signals import records_settled
+        from screening.prioritisation.services import features_prepare
+
+        records_settled.connect(features_prepare, dispatch_uid="screening.features_prepare")

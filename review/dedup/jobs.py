@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.urls import reverse
@@ -9,6 +10,9 @@ from django.urls import reverse
 from review.dedup.services import DETECTION_JOB, detection_run
 from review.jobs import Progress, job_handler
 from review.models import Job
+from review.signals import records_settled
+
+log = logging.getLogger(__name__)
 
 
 @job_handler(DETECTION_JOB)
@@ -18,5 +22,9 @@ def detection_job(job: Job, progress: Progress) -> dict[str, Any]:
     ``next_url`` lets the job page offer the way on, to the possible duplicates.
     """
     result: dict[str, Any] = detection_run(review=job.review, progress=progress, actor=job.created_by)
+    # What listeners prepare is a cache: their failure must not fail the detection, only be logged.
+    for receiver, outcome in records_settled.send_robust(sender=detection_job, review=job.review, progress=progress):
+        if isinstance(outcome, Exception):
+            log.error("records_settled receiver %r failed", receiver, exc_info=outcome)
     result["next_url"] = reverse("dedup:queue", kwargs={"slug": job.review.slug})
     return result

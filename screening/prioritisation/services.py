@@ -29,6 +29,7 @@ from screening.prioritisation.ordering import (
 )
 from screening.prioritisation.stopping import StoppingEstimate
 from screening.prioritisation.stopping import stopping_estimate as estimate_from_order
+from screening.prioritisation.store import features_for
 from screening.selectors import screenable_records, training_labels
 
 __all__ = [
@@ -187,6 +188,17 @@ def _retrain_pending(review: Review, stage: str, reviewer: Any) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(sql, [review.pk, RETRAIN_JOB, JobStatus.QUEUED.value, stage, reviewer.pk])
         return cursor.fetchone() is not None
+
+
+def features_prepare(*, review: Review, progress: Any = None, **_: Any) -> None:
+    """Build (or confirm) the review's cached feature matrix once its records are settled after an import.
+
+    Connected to ``review.signals.records_settled``: featurising 10,000 records takes 1-2 s, which then
+    happens once in the import's background pipeline instead of in the next refit (docs/prioritisation.md).
+    """
+    if progress is not None:
+        progress(0, 0, "Preparing the screening model's features")
+    features_for(review)
 
 
 def stopping_estimate(*, review: Review, stage: str, reviewer: Any) -> StoppingEstimate:

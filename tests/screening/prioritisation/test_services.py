@@ -158,3 +158,36 @@ def test_the_cached_matrix_is_rebuilt_when_the_featuriser_changes(cast, topics, 
     assert not store.features_for(cast.review).rebuilt
     monkeypatch.setattr(store, "FEATURES_VERSION", "another featuriser")
     assert store.features_for(cast.review).rebuilt
+
+
+def test_an_import_prepares_the_features_so_the_next_refit_only_loads_them(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    """The import's duplicate detection job builds the feature matrix; the first refit then loads it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from review.models import ImportBatch
+    from screening.models import Decision, FeatureSet
+    from tests.review.imports.helpers import RIS_TWO, source_for
+
+    client = client_for(cast.lead)
+    source = source_for(cast.review)
+    client.post(
+        reverse("imports:upload", args=[cast.review.slug, source.pk]),
+        {"files": [SimpleUploadedFile("a.ris", RIS_TWO.encode())]},
+    )
+    batch = ImportBatch.objects.get()
+    assert not FeatureSet.objects.filter(review=cast.review).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("imports:preview", args=[cast.review.slug, batch.pk]), {"format": "auto", "encoding": "auto"}
+        )
+    assert Job.objects.filter(kind="dedup", status="done").exists()
+    prepared = FeatureSet.objects.get(review=cast.review)
+    assert prepared.n_records == 2
+    first, second = batch.records.order_by("position")
+    for record, value in ((first, "include"), (second, "exclude")):
+        Decision.objects.create(review=cast.review, stage=STAGE, record=record, reviewer=cast.lead, value=value)
+    result = ranking_retrain(review=cast.review, stage=STAGE, reviewer=cast.lead)
+    assert "load_features" in result["seconds"] and "featurise" not in result["seconds"], result
