@@ -82,6 +82,20 @@ def _live_progress_path(job_id: int) -> Path:
     return Path(settings.VAR_DIR) / "jobs" / f"{job_id}.progress.json"
 
 
+def throttled(report: Progress, every: float) -> Progress:
+    """Return ``report`` called at most once per ``every`` seconds, and always for the last step."""
+    last = [0.0]
+
+    def call(done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        if now - last[0] < every and done != total:
+            return
+        last[0] = now
+        report(done, total, message)
+
+    return call
+
+
 def job_live_progress(job_id: int) -> Progress:
     """Return a callback that records progress in a file beside the database, not in the job's row.
 
@@ -91,18 +105,13 @@ def job_live_progress(job_id: int) -> Progress:
     """
     path = _live_progress_path(job_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    last = [0.0]
 
     def report(done: int, total: int, message: str = "") -> None:
-        now = time.monotonic()
-        if now - last[0] < LIVE_PROGRESS_EVERY and done != total:
-            return
-        last[0] = now
         partial = path.with_suffix(".tmp")
         partial.write_text(json.dumps({"progress": done, "total": total, "message": message}))
         os.replace(partial, path)
 
-    return report
+    return throttled(report, LIVE_PROGRESS_EVERY)
 
 
 def job_with_live_progress(job: Job | None) -> Job | None:

@@ -66,6 +66,10 @@ class ParsedRecord:
         return data
 
 
+# The fields of a ParsedRecord (and columns of a Record) that hold a list of strings, stored as JSON.
+LIST_FIELDS = ("authors", "keywords", "mesh_terms", "publication_types")
+
+
 @dataclass
 class ParseResult:
     """What a file gave: its detected (or chosen) format and encoding, the records and the warnings."""

@@ -39,7 +39,6 @@ FIELDS = (
     "translated_title",
     "translated_abstract",
 )
-LIST_FIELDS = frozenset({"authors", "keywords", "mesh_terms", "publication_types"})
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 
-from .base import ImportFormatError, ParsedRecord
-from .csv_layouts import FIELDS, LIST_FIELDS, TableLayout, from_mapping, recognise
+from .base import LIST_FIELDS, ImportFormatError, ParsedRecord
+from .csv_layouts import FIELDS, TableLayout, from_mapping, recognise
 from .normalise import pages, parse_year, split_values
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))

@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 
+from review.importers.base import LIST_FIELDS as RECORD_LIST_FIELDS
 from review.imports.editing import CORRECTABLE_FIELDS
 from review.imports.formats_out import EXPORT_FORMATS
 from review.imports.selectors import export_set_choices
 from review.models import Record, Source
 from review.models.records import BIBLIOGRAPHIC_FIELDS
-from review.models.records import LIST_FIELDS as RECORD_LIST_FIELDS
 
 # The list fields of the correction form, edited one value per line.
 LIST_FIELDS = [name for name in CORRECTABLE_FIELDS if name in RECORD_LIST_FIELDS]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,7 +14,7 @@ from review.importers.entrez import EntrezError
 from review.imports.entrez_import import entrez_batch_run
 from review.imports.exports import records_export_job  # noqa: F401  (registers "records_export")
 from review.imports.services import ImportRefused, batch_commit
-from review.jobs import JobError, Progress, job_handler, job_live_progress
+from review.jobs import JobError, Progress, job_handler, job_live_progress, throttled
 from review.models import Job
 
 PROGRESS_EVERY = 1.0  # seconds
@@ -38,18 +37,13 @@ def outside_progress(job: Job) -> Iterator[Progress]:
         f"UPDATE {side.ops.quote_name(Job._meta.db_table)} "
         "SET progress = %s, total = %s, message = %s, heartbeat_at = %s WHERE id = %s"
     )
-    last = [0.0]
 
     def report(done: int, total: int, message: str = "") -> None:
-        now = time.monotonic()
-        if now - last[0] < PROGRESS_EVERY and done != total:
-            return
-        last[0] = now
         with side.cursor() as cursor:
             cursor.execute(sql, [done, total, message, timezone.now(), job.pk])
 
     try:
-        yield report
+        yield throttled(report, PROGRESS_EVERY)
     finally:
         side.close()
 

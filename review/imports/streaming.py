@@ -18,7 +18,7 @@ from json.encoder import encode_basestring_ascii
 from operator import attrgetter
 from typing import Any
 
-from review.importers.base import ImportFormatError, ParsedRecord, ParseResult
+from review.importers.base import LIST_FIELDS, ImportFormatError, ParsedRecord, ParseResult
 
 PIECE_BYTES = 8 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -48,7 +48,6 @@ TEXT_FIELDS = (
     "translated_abstract",
     "raw",
 )
-LIST_FIELDS = ("authors", "keywords", "mesh_terms", "publication_types")  # stored as JSON text
 ROW_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, "year")
 _texts = attrgetter(*TEXT_FIELDS)
 _lists = attrgetter(*LIST_FIELDS)

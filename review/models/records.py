@@ -103,7 +103,6 @@ BIBLIOGRAPHIC_FIELDS: tuple[str, ...] = (
     "source_database",
     "accession",
 )
-LIST_FIELDS = frozenset({"authors", "keywords", "mesh_terms", "publication_types"})  # JSON lists of strings
 
 
 class Record(models.Model):

@@ -161,33 +161,15 @@ def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, 
     return (row[0], row[1], row[2]) if row else None
 
 
-# Whether a refit of the reviewer's model is queued: the ORM's ``Job.objects.filter(..., params__stage=...,
-# params__reviewer=...).exists()`` as a fixed statement, since building the JSON lookups cost more CPU than
-# running them (this runs after every decision once a refit is due and none has run yet). The JSON key
-# syntax is the backend's own; the values are parameters.
-_JOB = Job._meta.db_table
-_PENDING = {
-    "postgresql": f"""SELECT 1 FROM {_JOB} j WHERE j.review_id = %s AND j.kind = %s AND j.status = %s
-      AND (j.params -> 'stage') = to_jsonb(%s::text) AND (j.params -> 'reviewer') = to_jsonb(%s::bigint) LIMIT 1""",
-    "sqlite": f"""SELECT 1 FROM {_JOB} j WHERE j.review_id = %s AND j.kind = %s AND j.status = %s
-      AND json_extract(j.params, '$.stage') = %s AND json_extract(j.params, '$.reviewer') = %s LIMIT 1""",
-}
-
-
 def _retrain_pending(review: Review, stage: str, reviewer: Any) -> bool:
     # A queued job reads the labels when it runs, so it will see these decisions too.
-    sql = _PENDING.get(connection.vendor)
-    if sql is None:
-        return Job.objects.filter(
-            review=review,
-            kind=RETRAIN_JOB,
-            status=JobStatus.QUEUED,
-            params__stage=stage,
-            params__reviewer=reviewer.pk,
-        ).exists()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [review.pk, RETRAIN_JOB, JobStatus.QUEUED.value, stage, reviewer.pk])
-        return cursor.fetchone() is not None
+    return Job.objects.filter(
+        review=review,
+        kind=RETRAIN_JOB,
+        status=JobStatus.QUEUED,
+        params__stage=stage,
+        params__reviewer=reviewer.pk,
+    ).exists()
 
 
 def features_prepare(*, review: Review, progress: Any = None, **_: Any) -> None:

@@ -11,29 +11,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from review.importers import FORMATS
 from review.importers.base import ImportFormatError, ParseResult
 from review.imports import streaming
 from review.imports.editing import source_create
 from review.imports.services import ImportRefused, check_format, check_size, record_import
 from review.models import Review
 
-FORMAT_CHOICES = [
-    "auto",
-    "ris",
-    "medline",
-    "pubmed-xml",
-    "wos-tagged",
-    "wos-tab",
-    "scopus-csv",
-    "endnote-xml",
-    "enw",
-    "bibtex",
-    "csl-json",
-    "noteexpress",
-    "refworks",
-    "cnki-estudy",
-    "csv",
-]
+FORMAT_CHOICES = ["auto", *FORMATS]
 PROGRESS_EVERY = 0.5  # seconds between progress lines
 
 

@@ -4,13 +4,12 @@ import pytest
 
 from review.dedup.services import detection_run
 from review.models import DuplicatePair, PairStatus
-from tests.e2e.conftest import _end_live_server_sessions, browser_page  # noqa: F401  (the shared Chromium fixtures)
 from tests.review.dedup.helpers import record
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_reviewer_merges_with_m_and_undoes_with_u(browser_page, live_server, cast):  # noqa: F811
+def test_reviewer_merges_with_m_and_undoes_with_u(browser_page, live_server, cast):
     """m merges through htmx without leaving the page; u puts the pair back in the queue."""
     record(cast.review, "PubMed")
     record(cast.review, "Embase", volume="16", pages="")
