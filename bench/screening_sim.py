@@ -161,7 +161,7 @@ def time_scaled_retrain(texts: list[str], labels: np.ndarray) -> dict[str, dict[
     model = fit(features[rows], big_labels[rows])
     steps.lap("fit")
     assert model is not None
-    scores = score(model, features)
+    scores = score(model, features).values
     steps.lap("score")
     # What the job writes: the ranking's two blobs (ids and scores), into a file here, a row in the product.
     with tempfile.TemporaryFile() as handle:

@@ -52,9 +52,10 @@ class QueueSettingsForm(forms.Form):
         decimal_places=1,
         label="Random records in the prioritised queue (%)",
         help_text=(
-            "0 to 50. This share of the records a reviewer meets in prioritised order is drawn at random from"
-            " the unscreened ones, so the model also learns from records unlike those it already ranks high."
-            " 2% is the default; 0 turns it off."
+            "0 to 50. Once the model has run dry for a reviewer (their last 100/share decisions, 50 at 2%, were"
+            " all irrelevant, and it classes none of the unscreened records relevant), this share of the places"
+            " in their prioritised queue is drawn at random from the unscreened records, so they also meet"
+            " records unlike those the model ranks high. 2% is the default; 0 turns it off."
         ),
         error_messages={
             "invalid": "Give the share of random records as a number of percent, from 0 to 50.",

@@ -56,6 +56,10 @@ class Ranking(models.Model):
     status = models.CharField(max_length=12, choices=RankingStatus.choices, default=RankingStatus.WAITING)
     record_ids = models.BinaryField(default=b"", help_text="int64 record ids, ascending")
     scores = models.BinaryField(default=b"", help_text="float32 scores in [0, 1], aligned with record_ids")
+    relevant_from = models.FloatField(
+        null=True, blank=True, help_text="lowest score the model classes as relevant; empty: it classes none so"
+    )
+    n_records = models.PositiveIntegerField(default=0, help_text="records the last refit scored")
     trained_on = models.PositiveIntegerField(default=0, help_text="labels the scores were fitted on")
     relevant_labels = models.PositiveIntegerField(default=0)
     requested_at = models.PositiveIntegerField(

@@ -6,9 +6,9 @@ job and by ``bench/screening_sim.py``, so the benchmark measures what the produc
 The model is ASReview LAB 3's default "ELAS u4" with its settings as shipped (asreview 3.0.8,
 ``asreview/models/models.py``: ``LinearSVC(loss="squared_hinge", C=0.11)``, the "balanced" sample weight
 with ratio 9.8, "max" query, TF-IDF of uni- and bigrams), which its authors tuned over the SYNERGY sets;
-nothing here is tuned on our benchmark sets. Like ASReview we refit after every label while a review is
-young (see :func:`retrain_batch`); against refitting in batches of a tenth of the labels that gained 0.012
-and 0.017 of WSS@95 on nudging and ACE (docs/prioritisation.md). Adding ASReview's former default, Naive
+nothing here is tuned on our benchmark sets. Like ASReview we refit after every label (up to 10,000 records,
+see :func:`retrain_batch`); against refitting in batches of a tenth of the labels that gained 0.012 and
+0.017 of WSS@95 on nudging and ACE (docs/prioritisation.md). Adding ASReview's former default, Naive
 Bayes, to the SVM helped on some sets and cost 0.03-0.07 on others, so the product keeps the SVM alone.
 
 References
@@ -22,7 +22,9 @@ systematic reviews. Nature Machine Intelligence 3:125-133. doi:10.1038/s42256-02
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -74,13 +76,30 @@ def fit(
     return svm.fit(features, labels, sample_weight=class_weights(labels, settings.balance_ratio))
 
 
-def score(model: LinearSVC, features: sparse.csr_matrix) -> np.ndarray:
-    """Return a relevance score in [0, 1] for every row (1 = the most likely relevant).
+class Scores(NamedTuple):
+    """Every record's score in [0, 1] (1 = the most likely relevant) and where the model's "relevant" begins.
+
+    ``relevant_from`` is the lowest score of a record the SVM classes as relevant (decision value >= 0),
+    None when it classes none so: the queue's random places open only when the model expects no relevant
+    record among those left (:mod:`screening.prioritisation.ordering`).
+    """
+
+    values: np.ndarray
+    relevant_from: float | None
+
+
+def score(model: LinearSVC, features: sparse.csr_matrix) -> Scores:
+    """Return every row's relevance score and the score from which the SVM calls a record relevant.
 
     The score is the record's rank under the SVM's decision value, scaled to [0, 1]: the order is
-    ASReview's "max" query, and a rank reads the same on the page whatever the model's scale.
+    ASReview's "max" query, and a rank reads the same on the page whatever the model's scale. Scores are
+    stored as float32, so ``relevant_from`` is taken from the float32 values the queue compares against.
     """
-    return _scale(rankdata(model.decision_function(features)))
+    decision = model.decision_function(features)
+    values = _scale(rankdata(decision))
+    relevant = decision >= 0
+    cutoff = float(values[relevant].astype(np.float32).min()) if relevant.any() else None
+    return Scores(values, cutoff)
 
 
 def fit_scores(
@@ -88,7 +107,7 @@ def fit_scores(
     rows: np.ndarray,
     labels: np.ndarray,
     settings: ModelSettings = DEFAULT_SETTINGS,
-) -> np.ndarray | None:
+) -> Scores | None:
     """Fit on the labelled ``rows`` of ``features`` and return every row's score (see :func:`score`).
 
     None when the labels are all of one class.
@@ -104,26 +123,27 @@ def _scale(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
-# After every label until 1,000 labels; then every 1/500 of the labels so far (2 at 1,000, 10 at 5,000),
-# at most every 50.
-RETRAIN_BATCH_DIVISOR = 500
+# A refit scores every record: about 0.1 s per 10,000 records from the cached matrix (fit included, at
+# 1,000 labels). Refitting after every ceil(records / 10,000) labels keeps a decision's share of worker
+# time near 0.1 s whatever the review's size; reviews of up to 10,000 records refit after every label.
+RECORDS_PER_REFIT_LABEL = 10_000
 RETRAIN_BATCH_CAP = 50
 
 
-def retrain_batch(n_labelled: int) -> int:
-    """Return how many new labels to wait for before the next refit, given ``n_labelled`` so far.
+def retrain_batch(n_records: int) -> int:
+    """Return how many new labels to wait for before the next refit of a review of ``n_records`` records.
 
-    ASReview refits after every label, and so do we while fewer than 1,000 records are labelled: early
-    labels move the model most, and a refit of a 10,000-record review takes a fraction of a second
-    against the seconds a reviewer spends on a record. Later the batch grows slowly (a refit scores
-    every record, so refitting after every label of a very large review would keep workers busy for
-    little): our six benchmark sets reach 95% recall within about 1,100 labels, so they measure the
-    every-label regime. A refit requested while another waits for a worker is folded into it
-    (``services.retrain_maybe``), so a busy worker batches on its own.
+    ASReview refits after every label, and so do we up to 10,000 records: early labels move the model
+    most, and such a refit costs a fraction of a second against the seconds a reviewer spends on a record.
+    The cost of a refit grows with the records it scores, not with the labels, so larger reviews wait
+    for a few labels (5 at 50,000 records; at most 50). A refit requested while another waits for a
+    worker is folded into it (``services.retrain_maybe``), so a busy worker batches on its own. Batching
+    by labels instead (every 1/500 of the labels past 1,000) cost up to 0.0015 of WSS@95 on the
+    benchmark sets that pass 1,000 labels (docs/prioritisation.md).
     """
-    return max(1, min(RETRAIN_BATCH_CAP, n_labelled // RETRAIN_BATCH_DIVISOR))
+    return max(1, min(RETRAIN_BATCH_CAP, math.ceil(n_records / RECORDS_PER_REFIT_LABEL)))
 
 
-def retrain_due(n_labelled: int, n_labelled_at_last_fit: int) -> bool:
+def retrain_due(n_labelled: int, n_labelled_at_last_fit: int, n_records: int) -> bool:
     """Return True when enough labels arrived since the last refit (see :func:`retrain_batch`)."""
-    return n_labelled - n_labelled_at_last_fit >= retrain_batch(n_labelled_at_last_fit)
+    return n_labelled - n_labelled_at_last_fit >= retrain_batch(n_records)

@@ -6,11 +6,14 @@ sampling" safety net of Cormack & Grossman.
 
 When the random places are used follows the epsilon-greedy rule of reinforcement learning (exploit
 what pays, explore when it stops paying): the share applies once the reviewer's last ``1 / share``
-decisions (50 at the default 2%) were all irrelevant. While the model keeps finding relevant records,
-a random pick would cost a reviewer a likely hit for a ~5% chance; once its picks have gone dry, the
-model is tunnelling on what it knows, a random pick costs little and may open a cluster the model has
-not seen. Mixed in from the start, the 2% share cost up to 0.016 of WSS@95 on our benchmark sets;
-applied to dry runs only it cost at most 0.002 (docs/prioritisation.md).
+decisions (50 at the default 2%) were all irrelevant *and* the model expects no relevant record among
+those left (the SVM classes none of them relevant). While the model still expects relevant records, a
+random pick would cost a reviewer a likely hit for a chance of a few per cent; once its picks have gone
+dry and it expects nothing more, the model is tunnelling on what it knows, a random pick costs nothing
+it expects to find and may open a cluster it has not seen. Mixed in from the start, the 2% share cost up
+to 0.016 of WSS@95 on our benchmark sets; after dry runs only, up to 0.002 (three records of Kitchenham's
+1,702); with the model's own expectation as well, nothing on five sets and a gain on the sixth
+(docs/prioritisation.md).
 
 References
 ----------
@@ -44,6 +47,30 @@ def irrelevant_run(relevant_latest_first: Sequence[bool]) -> int:
     return len(relevant_latest_first)
 
 
+def known_scores(ids: np.ndarray, scored_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Return the last refit's score of each of ``ids`` (``scored_ids`` sorted ascending); NaN if unscored."""
+    known = np.full(len(ids), np.nan)
+    if len(scored_ids) and len(ids):
+        at = np.minimum(np.searchsorted(scored_ids, ids), len(scored_ids) - 1)
+        hit = scored_ids[at] == ids
+        known[hit] = scores[at[hit]]
+    return known
+
+
+def expects_relevant(
+    candidate_ids: Sequence[int] | np.ndarray, scored_ids: np.ndarray, scores: np.ndarray, relevant_from: float | None
+) -> bool:
+    """Return True when the model classes at least one candidate relevant (score >= ``relevant_from``).
+
+    ``relevant_from`` comes with the refit's scores (``model.Scores``); None means it classes no record
+    relevant. Candidates the model has not scored yet do not count.
+    """
+    if relevant_from is None:
+        return False
+    known = known_scores(np.asarray(candidate_ids, dtype=np.int64), scored_ids, scores)
+    return bool(np.any(known >= relevant_from))
+
+
 def rank(
     candidate_ids: Sequence[int] | np.ndarray, scored_ids: np.ndarray, scores: np.ndarray, *, seed: int
 ) -> list[int]:
@@ -56,11 +83,7 @@ def rank(
     ids = np.asarray(candidate_ids, dtype=np.int64)
     if len(ids) == 0:
         return []
-    known = np.full(len(ids), np.nan)
-    if len(scored_ids):
-        at = np.minimum(np.searchsorted(scored_ids, ids), len(scored_ids) - 1)
-        hit = scored_ids[at] == ids
-        known[hit] = scores[at[hit]]
+    known = known_scores(ids, scored_ids, scores)
     fill = float(np.nanmedian(known)) if np.isfinite(known).any() else 0.0
     known = np.where(np.isfinite(known), known, fill)
     # Scores are float32 ranks scaled to [0, 1], so distinct scores differ by far more than this jitter:
@@ -82,11 +105,13 @@ def mix_random(
     seed: int,
     head: int = 1000,
     dry_run: int | None = None,
+    model_expects_relevant: bool = False,
 ) -> list[int]:
     """Return ``ranked_ids`` with each place taken, with probability ``share``, by a random record.
 
     ``dry_run`` is the number of the reviewer's latest decisions that were irrelevant in a row; below
-    :func:`dry_run_length` the ranking is kept as it is (see the module's docstring). None mixes always.
+    :func:`dry_run_length` the ranking is kept as it is, and so it is while ``model_expects_relevant``
+    (see the module's docstring and :func:`expects_relevant`). ``dry_run=None`` mixes whatever the run.
 
     Place by place: a place drawn for chance takes a record drawn uniformly among those not yet placed
     (drawn from all and redrawn when taken), the other places the next record of the ranking not yet
@@ -97,7 +122,7 @@ def mix_random(
     if not 0 <= share <= 1:
         raise ValueError(f"The random share must lie between 0 and 1, not {share}.")
     ids = np.asarray(ranked_ids, dtype=np.int64)
-    if share == 0 or (dry_run is not None and dry_run < dry_run_length(share)):
+    if share == 0 or model_expects_relevant or (dry_run is not None and dry_run < dry_run_length(share)):
         return ids.tolist()
     rng = np.random.default_rng(seed)
     chance = rng.random(min(len(ids), head)) < share

@@ -22,6 +22,7 @@ from screening.prioritisation.model import retrain_due
 from screening.prioritisation.ordering import (
     DEFAULT_RANDOM_SHARE,
     dry_run_length,
+    expects_relevant,
     irrelevant_run,
     mix_random,
     rank,
@@ -74,8 +75,8 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
 
     Ranked by the reviewer's own model's last refit; in a random order (fixed until the next decision)
     while the reviewer has no model yet (fewer than one relevant and one irrelevant label). The random
-    share applies once the reviewer's latest decisions have been irrelevant long enough
-    (:mod:`screening.prioritisation.ordering`).
+    share applies once the reviewer's latest decisions have been irrelevant long enough and the model
+    classes none of the candidates relevant (:mod:`screening.prioritisation.ordering`).
     """
     seed = _seed(review, stage, reviewer, len(candidate_ids))
     ranking = _ranking(review, stage, reviewer)
@@ -84,8 +85,9 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
     scored_ids, scores = ranking.arrays()
     ranked = rank(candidate_ids, scored_ids, scores, seed=seed)
     share = random_share_of(review, stage)
-    dry = _irrelevant_run(review, stage, reviewer, dry_run_length(share)) if share > 0 else 0
-    return mix_random(ranked, share, seed=seed, dry_run=dry)
+    expects = share > 0 and expects_relevant(candidate_ids, scored_ids, scores, ranking.relevant_from)
+    dry = _irrelevant_run(review, stage, reviewer, dry_run_length(share)) if share > 0 and not expects else 0
+    return mix_random(ranked, share, seed=seed, dry_run=dry, model_expects_relevant=expects)
 
 
 def _irrelevant_run(review: Review, stage: str, reviewer: Any, longest: int) -> int:
@@ -126,11 +128,11 @@ def retrain_maybe(*, review: Review, stage: str, reviewer: Any) -> Job | None:
     if found is None:
         n_decisions = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).count()
         ranking, _ = Ranking.objects.get_or_create(review=review, stage=stage, reviewer=reviewer)
-        ranking_id, last = ranking.pk, ranking.requested_at
+        ranking_id, last, n_records = ranking.pk, ranking.requested_at, ranking.n_records
     else:
-        ranking_id, last, n_decisions = found
+        ranking_id, last, n_records, n_decisions = found
     # Undone decisions shrink the count: refit then too, the labels changed.
-    if n_decisions == last or (n_decisions > last and not retrain_due(n_decisions, last)):
+    if n_decisions == last or (n_decisions > last and not retrain_due(n_decisions, last, n_records)):
         return None
     if _retrain_pending(review, stage, reviewer):
         return None
@@ -144,21 +146,21 @@ def retrain_maybe(*, review: Review, stage: str, reviewer: Any) -> Job | None:
 
 _TABLES = {"decision": Decision._meta.db_table, "ranking": Ranking._meta.db_table}
 _RANKING_AND_COUNT = """
-SELECT k.id, k.requested_at,
+SELECT k.id, k.requested_at, k.n_records,
   (SELECT COUNT(*) FROM {decision} d WHERE d.review_id = %s AND d.stage = %s AND d.reviewer_id = %s)
 FROM {ranking} k WHERE k.review_id = %s AND k.stage = %s AND k.reviewer_id = %s
 """.format(**_TABLES)
 
 
-def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, int, int] | None:
-    """Return (ranking id, requested_at, the reviewer's decision count) in one round trip; None: no ranking row.
+def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, int, int, int] | None:
+    """Return (ranking id, requested_at, records scored, the reviewer's decision count); None: no ranking row.
 
     This runs after every decision, so it is one fixed statement rather than a count and a get_or_create.
     """
     with connection.cursor() as cursor:
         cursor.execute(_RANKING_AND_COUNT, [review.pk, stage, reviewer.pk, review.pk, stage, reviewer.pk])
         row = cursor.fetchone()
-    return (row[0], row[1], row[2]) if row else None
+    return (row[0], row[1], row[2], row[3]) if row else None
 
 
 def _retrain_pending(review: Review, stage: str, reviewer: Any) -> bool:
@@ -175,7 +177,7 @@ def _retrain_pending(review: Review, stage: str, reviewer: Any) -> bool:
 def features_prepare(*, review: Review, progress: Any = None, **_: Any) -> None:
     """Build (or confirm) the review's cached feature matrix once its records are settled after an import.
 
-    Connected to ``review.signals.records_settled``: featurising 10,000 records takes 1-2 s, which then
+    Connected to ``review.signals.records_settled``: featurising 10,000 records takes about 1 s, which then
     happens once in the import's background pipeline instead of in the next refit (docs/prioritisation.md).
     """
     if progress is not None:

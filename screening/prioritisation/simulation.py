@@ -2,8 +2,8 @@
 
 Used by ``bench/screening_sim.py`` and the tests: it calls the same pure functions as the retrain job
 (:func:`model.fit`, :func:`model.score`, :func:`model.retrain_due`) and the queue (:func:`ordering.rank`,
-:func:`ordering.mix_random` with the reviewer's run of irrelevant decisions), with the product's
-defaults, so what the benchmark measures is what a reviewer gets. A simulated reviewer screens the
+:func:`ordering.mix_random` with the reviewer's run of irrelevant decisions and the model's expectation),
+with the product's defaults, so what the benchmark measures is what a reviewer gets. A simulated reviewer screens the
 first record of the queue each step (so only the first place is mixed); the model is refitted whenever
 the product's retrain job would be started, and the worker is assumed to keep up.
 
@@ -24,7 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from screening.prioritisation.model import DEFAULT_SETTINGS, ModelSettings, fit, retrain_due, score
-from screening.prioritisation.ordering import DEFAULT_RANDOM_SHARE, mix_random, rank, shuffled
+from screening.prioritisation.ordering import DEFAULT_RANDOM_SHARE, expects_relevant, mix_random, rank, shuffled
 
 
 class SimulationRun(NamedTuple):
@@ -58,6 +58,8 @@ def prior_rows(labels: np.ndarray, seed: int) -> tuple[int, int]:
 
 class _Refit(NamedTuple):
     ranking: np.ndarray
+    scores: np.ndarray | None
+    relevant_from: float | None
     fit_seconds: float
     score_seconds: float
 
@@ -71,10 +73,13 @@ def _refit(
     fitted = time.perf_counter()
     ids = np.arange(len(labels))
     if model is None:
-        return _Refit(np.asarray(shuffled(ids, seed=seed)), fitted - start, 0.0)
+        return _Refit(np.asarray(shuffled(ids, seed=seed)), None, None, fitted - start, 0.0)
     scores = score(model, features)
+    # Stored as float32 by the product (store.ranking_write); compared the same way here.
+    values = scores.values.astype(np.float32)
     scored = time.perf_counter()
-    return _Refit(np.asarray(rank(ids, ids, scores, seed=seed)), fitted - start, scored - fitted)
+    ranking = np.asarray(rank(ids, ids, values, seed=seed))
+    return _Refit(ranking, values, scores.relevant_from, fitted - start, scored - fitted)
 
 
 def simulate(
@@ -99,9 +104,10 @@ def simulate(
     is_screened[list(priors)] = True
     found, to_find = 1, int(labels.sum()) if stop_after_last_relevant else -1
     dry, refit, at_last_fit = 1, None, 0  # the priors: relevant, then irrelevant
+    ids = np.arange(n)
     fit_seconds, score_seconds, random_at = [], [], []
     while len(screened) < n and found != to_find:
-        if refit is None or retrain_due(len(screened), at_last_fit):
+        if refit is None or retrain_due(len(screened), at_last_fit, n):
             refit = _refit(features, np.asarray(screened), labels, settings, seed)
             fit_seconds.append(refit.fit_seconds)
             score_seconds.append(refit.score_seconds)
@@ -109,7 +115,10 @@ def simulate(
         waiting = refit.ranking[~is_screened[refit.ranking]]
         # The reviewer is shown the head of the queue, as the screening page does.
         queue_seed = seed * 1_000_003 + len(screened)
-        pick = mix_random(waiting, random_share, seed=queue_seed, head=1, dry_run=dry)[0]
+        expects = refit.scores is not None and expects_relevant(waiting, ids, refit.scores, refit.relevant_from)
+        pick = mix_random(waiting, random_share, seed=queue_seed, head=1, dry_run=dry, model_expects_relevant=expects)[
+            0
+        ]
         if pick != waiting[0]:
             random_at.append(len(screened) - 2)
         screened.append(pick)

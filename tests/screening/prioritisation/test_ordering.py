@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.prioritisation.ordering import dry_run_length, irrelevant_run, mix_random, rank, shuffled
+from screening.prioritisation.ordering import (
+    dry_run_length,
+    expects_relevant,
+    irrelevant_run,
+    mix_random,
+    rank,
+    shuffled,
+)
 
 
 def test_rank_orders_candidates_by_score():
@@ -83,3 +90,26 @@ def test_the_irrelevant_run_counts_back_to_the_latest_relevant_decision():
     assert irrelevant_run([True, False]) == 0
     assert irrelevant_run([False] * 7) == 7
     assert irrelevant_run([]) == 0
+
+
+def test_random_places_stay_shut_while_the_model_expects_a_relevant_record():
+    """After a long dry run the random places open only when the model classes no candidate relevant."""
+    ranked = list(range(1000))
+    assert all(
+        mix_random(ranked, 0.2, seed=seed, dry_run=50, model_expects_relevant=True) == ranked for seed in range(50)
+    )
+    assert any(
+        mix_random(ranked, 0.2, seed=seed, dry_run=50, model_expects_relevant=False) != ranked for seed in range(50)
+    )
+
+
+def test_the_model_expects_a_relevant_record_when_a_candidate_scores_from_its_cutoff():
+    """Scores from ``relevant_from`` up are classed relevant; unscored candidates and no cutoff count for nothing."""
+    scored_ids = np.array([10, 20, 30, 40])
+    scores = np.array([0.1, 0.4, 0.7, 1.0], dtype=np.float32)
+    cutoff = float(np.float32(0.7))
+    assert expects_relevant([10, 30], scored_ids, scores, cutoff)
+    assert not expects_relevant([10, 20], scored_ids, scores, cutoff)
+    assert not expects_relevant([10, 20, 99], scored_ids, scores, cutoff)  # 99: imported after the refit
+    assert not expects_relevant([30, 40], scored_ids, scores, None)
+    assert not expects_relevant([], scored_ids, scores, cutoff)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from review.models import Job
 from screening.models import Ranking, RankingStatus
 from screening.prioritisation import store
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
+from screening.prioritisation.model import fit
 from screening.prioritisation.services import (
     priority_settings_update,
     queue_order,
@@ -15,6 +17,7 @@ from screening.prioritisation.services import (
     relevance_scores,
     retrain_maybe,
 )
+from screening.selectors import training_labels
 from tests.factories import RecordFactory
 
 STAGE = "title_abstract"
@@ -137,7 +140,8 @@ def test_the_random_share_is_the_leads_setting(cast):
 
 def test_the_random_share_waits_for_a_run_of_irrelevant_decisions(cast, topics, decide):
     """At a share of 50% (a run of 2 opens it): right after an inclusion the queue is the ranking; after
-    two exclusions in a row, random records are mixed in."""
+    two exclusions in a row, and once the model classes none of the waiting records relevant, random
+    records are mixed in."""
     priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
     bone, heart = topics["bone"], topics["heart"]
     _train(cast, cast.reviewer, decide, bone[:2], heart[:2])
@@ -148,8 +152,32 @@ def test_the_random_share_waits_for_a_run_of_irrelevant_decisions(cast, topics, 
     assert queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting) == ranked
     decide(heart[2], cast.reviewer, "exclude")
     decide(heart[3], cast.reviewer, "exclude")
-    mixed = queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting)
-    assert sorted(mixed) == sorted(ranked) and mixed != ranked
+    # The bone records still waiting are classed relevant: the model's picks come first.
+    assert queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting) == ranked
+    heart_only = _ids(heart[4:])
+    heart_ranked = [pk for pk in ranked if pk in set(heart_only)]
+    assert (
+        queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=heart_only) != heart_ranked
+    )
+
+
+def test_the_retrain_stores_where_the_model_classes_a_record_relevant(cast, topics, decide):
+    """The ranking keeps the score from which the model classes a record relevant (its SVM decision value
+    is 0 or more), refitted here on the same labels to check it; and the records scored, for the schedule."""
+    _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    ranking = Ranking.objects.get(review=cast.review, stage=STAGE, reviewer=cast.reviewer)
+    assert ranking.relevant_from is not None and ranking.n_records == 20
+    features = store.features_for(cast.review)
+    labels = training_labels(review=cast.review, stage=STAGE, reviewer=cast.reviewer)
+    ids = np.asarray(sorted(labels), dtype=np.int64)
+    rows = np.searchsorted(features.record_ids, ids)
+    model = fit(features.matrix[rows], np.asarray([labels[int(pk)] for pk in ids]))
+    assert model is not None
+    relevant = model.decision_function(features.matrix) >= 0
+    scored_ids, scores = ranking.arrays()
+    assert (scored_ids == features.record_ids).all()
+    assert ((scores >= ranking.relevant_from) == relevant).all()
+    assert relevant[np.isin(scored_ids, _ids(topics["bone"]))].all()
 
 
 def test_the_cached_matrix_is_rebuilt_when_the_featuriser_changes(cast, topics, monkeypatch):
