@@ -3,9 +3,9 @@
 Used by ``bench/screening_sim.py`` and the tests: it calls the same pure functions as the retrain job
 (:func:`model.fit`, :func:`model.score`, :func:`model.retrain_due`) and the queue (:func:`ordering.rank`,
 :func:`ordering.mix_random` with the reviewer's run of irrelevant decisions and the model's expectation),
-with the product's defaults, so what the benchmark measures is what a reviewer gets. A simulated reviewer screens the
-first record of the queue each step (so only the first place is mixed); the model is refitted whenever
-the product's retrain job would be started, and the worker is assumed to keep up.
+with the product's defaults, so what the benchmark measures is what a reviewer gets. A simulated
+reviewer screens the first record of the queue each step (so only the first place is mixed); the model
+is refitted whenever the product's retrain job would be started, and the worker is assumed to keep up.
 
 References
 ----------

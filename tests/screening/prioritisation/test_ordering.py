@@ -113,3 +113,5 @@ def test_the_model_expects_a_relevant_record_when_a_candidate_scores_from_its_cu
     assert not expects_relevant([10, 20, 99], scored_ids, scores, cutoff)  # 99: imported after the refit
     assert not expects_relevant([30, 40], scored_ids, scores, None)
     assert not expects_relevant([], scored_ids, scores, cutoff)
+    # Ranked ids: the head decides; a candidate classed relevant beyond the first 50 places is not looked at.
+    assert not expects_relevant([10] * 50 + [30], scored_ids, scores, cutoff)
