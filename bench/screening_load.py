@@ -9,7 +9,8 @@ no think time, reporting the highest decisions/s whose p95 stays at or under 100
 figure for a trivial Django view (plain text, no database) served by the same workers.
 
     python bench/screening_load.py [--database-url postgres://...] [--records 50000] [--reviewers 20]
-                                   [--duration 60] [--workers 4] [--order random|imported] [--fresh]
+                                   [--duration 60] [--workers 4] [--order random|imported|prioritised]
+                                   [--fresh]
 
 Everything runs on 127.0.0.1. The last line printed is one JSON object with the figures.
 
@@ -125,7 +126,7 @@ def _build_review(records: int, reviewers: int, order: str, fresh: bool) -> tupl
     from django.contrib.auth import get_user_model
 
     from review.models import AuditEvent, ImportBatch, Membership, Record, Review, Source
-    from screening.models import Decision, DecisionHistory, QueueSetting, StageSettings
+    from screening.models import Decision, DecisionHistory, QueueSetting, Ranking, StageSettings
 
     review = Review.objects.filter(slug=SLUG).first()
     if review is not None and (fresh or Record.objects.filter(review=review).count() != records):
@@ -158,10 +159,30 @@ def _build_review(records: int, reviewers: int, order: str, fresh: bool) -> tupl
     Decision.objects.filter(review=review).delete()
     DecisionHistory.objects.filter(review=review).delete()
     AuditEvent.objects.filter(review=review, object_type__startswith="screening.").delete()
+    Ranking.objects.filter(review=review).delete()
+    if order == "prioritised":
+        _first_models(review, users)
     # Planner statistics and the visibility map after the bulk insert, as autovacuum gathers them shortly
     # after one on a default server (this machine's PostgreSQL runs with autovacuum off).
     _analyze()
     return review, users
+
+
+def _first_models(review: Any, users: list[Any]) -> None:
+    """Give each reviewer one include and one exclude and fit their model, so their queue is prioritised.
+
+    The bench runs no job worker, so these rankings stay as they are during the run: each request walks
+    a ranking of all 50,000 records, as it would between two refits.
+    """
+    from review.models import Record
+    from screening.models import Decision
+    from screening.prioritisation.jobs import ranking_retrain
+
+    ids = list(Record.objects.filter(review=review).order_by("pk").values_list("pk", flat=True)[: 2 * len(users)])
+    for i, user in enumerate(users):
+        for record_id, value in ((ids[2 * i], "include"), (ids[2 * i + 1], "exclude")):
+            Decision.objects.create(review=review, record_id=record_id, stage=STAGE, reviewer=user, value=value)
+        ranking_retrain(review=review, stage=STAGE, reviewer=user)
 
 
 def _record(review: Any, batch: Any, i: int) -> Any:
@@ -407,7 +428,7 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--order", choices=("random", "imported"), default="random")
+    parser.add_argument("--order", choices=("random", "imported", "prioritised"), default="random")
     parser.add_argument("--fresh", action="store_true", help="rebuild the review even if it exists")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):

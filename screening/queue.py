@@ -154,9 +154,7 @@ def next_record(
     if skip is not None:
         pool = pool.exclude(pk=skip)
     if ranker is not None:
-        ids = list(pool)
-        ranked = ranker(review=review, stage=stage, reviewer=reviewer, candidate_ids=ids) if ids else []
-        chosen = ranked[0] if ranked else None
+        chosen = _prioritised_pick(review, stage, reviewer, pool, ranker)
     elif order == QueueOrder.RANDOM:
         chosen = _random_pick(pool, review, stage, reviewer, last_decision)
     else:
@@ -164,6 +162,18 @@ def next_record(
     if chosen is None:
         return None
     return with_panel_flags(Record.objects.filter(pk=chosen), stage, reviewer).first()
+
+
+def _prioritised_pick(review: Review, stage: str, reviewer: Any, pool: QuerySet[Any], ranker: Any) -> int | None:
+    """Return the head of the prioritised queue: by walking the refit's order when it can, else by ranking all."""
+    from screening.prioritisation.services import next_prioritised
+
+    pick = next_prioritised(review=review, stage=stage, reviewer=reviewer, pool=pool)
+    if pick.known:
+        return pick.record_id
+    ids = list(pool)
+    ranked = ranker(review=review, stage=stage, reviewer=reviewer, candidate_ids=ids) if ids else []
+    return ranked[0] if ranked else None
 
 
 def _seed(review: Review, stage: str, reviewer: Any, last_decision: int | None) -> int:

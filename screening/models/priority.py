@@ -56,10 +56,17 @@ class Ranking(models.Model):
     status = models.CharField(max_length=12, choices=RankingStatus.choices, default=RankingStatus.WAITING)
     record_ids = models.BinaryField(default=b"", help_text="int64 record ids, ascending")
     scores = models.BinaryField(default=b"", help_text="float32 scores in [0, 1], aligned with record_ids")
+    ranked_ids = models.BinaryField(
+        default=b"",
+        help_text="int64 record ids from the highest score to the lowest (ties in the refit's random order)",
+    )
     relevant_from = models.FloatField(
         null=True, blank=True, help_text="lowest score the model classes as relevant; empty: it classes none so"
     )
     n_records = models.PositiveIntegerField(default=0, help_text="records the last refit scored")
+    n_classed_relevant = models.PositiveIntegerField(
+        default=0, help_text="records the last refit classed relevant: the first of ranked_ids"
+    )
     trained_on = models.PositiveIntegerField(default=0, help_text="labels the scores were fitted on")
     relevant_labels = models.PositiveIntegerField(default=0)
     requested_at = models.PositiveIntegerField(
@@ -73,6 +80,10 @@ class Ranking(models.Model):
 
     def __str__(self) -> str:
         return f"ranking of {self.reviewer} at {self.stage} ({self.status})"
+
+    def order(self) -> np.ndarray:
+        """Return the record ids from the most to the least likely relevant, as the last refit ranked them."""
+        return np.frombuffer(bytes(self.ranked_ids), dtype=np.int64)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Return (record ids, scores) of the last refit; empty arrays before the first model."""

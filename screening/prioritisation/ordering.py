@@ -95,6 +95,23 @@ def rank(
     return ids[np.argsort(-(known + jitter), kind="stable")].tolist()
 
 
+def follow_order(candidate_ids: Sequence[int] | np.ndarray, order: np.ndarray, *, seed: int) -> list[int]:
+    """Return ``candidate_ids`` in the sequence of ``order`` (a refit's ranking of every record it scored).
+
+    The same queue as :func:`rank` on that refit's scores, with its ties as the refit broke them, so the
+    page's next record (``services.next_prioritised``) and the queue listed by the API agree. Candidates
+    the refit did not score (imported since) go, in a random order, to the middle: the median place.
+    """
+    ids = np.asarray(candidate_ids, dtype=np.int64)
+    in_order = order[np.isin(order, ids)]
+    unscored = np.setdiff1d(ids, order)
+    if len(unscored) == 0:
+        return in_order.tolist()
+    middle = len(in_order) // 2
+    unscored = np.random.default_rng(seed).permutation(unscored)
+    return np.concatenate([in_order[:middle], unscored, in_order[middle:]]).tolist()
+
+
 def shuffled(candidate_ids: Sequence[int], *, seed: int) -> list[int]:
     """Return ``candidate_ids`` in a random order fixed by ``seed`` (the order without a model)."""
     ids = np.asarray(candidate_ids, dtype=np.int64)

@@ -8,10 +8,11 @@ Each reviewer's ranking comes from their own model (blind mode: see ``screening.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
@@ -23,6 +24,7 @@ from screening.prioritisation.ordering import (
     DEFAULT_RANDOM_SHARE,
     dry_run_length,
     expects_relevant,
+    follow_order,
     irrelevant_run,
     mix_random,
     rank,
@@ -34,6 +36,8 @@ from screening.prioritisation.store import features_for
 from screening.selectors import screenable_records, training_labels
 
 __all__ = [
+    "PriorityPick",
+    "next_prioritised",
     "priority_settings_update",
     "queue_order",
     "random_share_of",
@@ -83,11 +87,72 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
     if ranking is None:
         return shuffled(candidate_ids, seed=seed)
     scored_ids, scores = ranking.arrays()
-    ranked = rank(candidate_ids, scored_ids, scores, seed=seed)
+    order = ranking.order()
+    # Rankings written before the refit stored its order are ranked from the scores.
+    ranked = (
+        follow_order(candidate_ids, order, seed=seed)
+        if len(order)
+        else rank(candidate_ids, scored_ids, scores, seed=seed)
+    )
     share = random_share_of(review, stage)
     expects = share > 0 and expects_relevant(ranked, scored_ids, scores, ranking.relevant_from)
     dry = _irrelevant_run(review, stage, reviewer, dry_run_length(share)) if share > 0 and not expects else 0
     return mix_random(ranked, share, seed=seed, dry_run=dry, model_expects_relevant=expects)
+
+
+class PriorityPick(NamedTuple):
+    """What :func:`next_prioritised` found: ``known`` False means "rank every candidate instead"."""
+
+    known: bool
+    record_id: int | None = None
+
+
+# The successive slices of the refit's order whose ids are checked against the reviewer's candidates.
+_WALK_SLICES = ((0, 64), (64, 1_088), (1_088, 17_472))
+
+
+def next_prioritised(*, review: Review, stage: str, reviewer: Any, pool: QuerySet[Any]) -> PriorityPick:
+    """Return the head of ``reviewer``'s prioritised queue without reading every candidate.
+
+    :func:`queue_order` needs all the candidates' ids: at 50,000 records, reading them took about 0.3 s.
+    This walks the last refit's order instead. It leaves out the records the reviewer has decided (one
+    indexed read), then asks the database which of the next 64 ids of the order are still in ``pool``
+    (the caller's candidates), then the next 1,024, then 16,384. The first candidate met is the one
+    :func:`queue_order` would put first.
+
+    It answers ``known=False``, and the caller ranks every candidate, in three cases:
+    - there is no model yet;
+    - the random places are open (see :mod:`screening.prioritisation.ordering`);
+    - no scored candidate lies in those slices (e.g. only records imported since the refit are left).
+    """
+    ranking = (
+        Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY)
+        .only("ranked_ids", "n_classed_relevant")
+        .first()
+    )
+    if ranking is None or not ranking.ranked_ids:
+        return PriorityPick(known=False)
+    order = ranking.order()
+    mine = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).values_list("record_id", flat=True)
+    left = order[~np.isin(order, np.fromiter(mine, dtype=np.int64))]
+    top: int | None = None
+    for start, stop in _WALK_SLICES:
+        chunk = left[start:stop].tolist()
+        if not chunk:
+            break
+        found = set(pool.filter(pk__in=chunk).values_list("pk", flat=True))
+        top = next((pk for pk in chunk if pk in found), None)
+        if top is not None:
+            break
+    if top is None:
+        return PriorityPick(known=False)
+    share = random_share_of(review, stage)
+    run = dry_run_length(share)
+    # The records the model classes relevant lead its order: is the top candidate among them?
+    classed_relevant = bool(np.any(order[: ranking.n_classed_relevant] == top))
+    if share > 0 and not classed_relevant and _irrelevant_run(review, stage, reviewer, run) >= run:
+        return PriorityPick(known=False)
+    return PriorityPick(known=True, record_id=top)
 
 
 def _irrelevant_run(review: Review, stage: str, reviewer: Any, longest: int) -> int:

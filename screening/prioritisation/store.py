@@ -27,6 +27,7 @@ from screening.prioritisation.features import (
     record_text,
 )
 from screening.prioritisation.model import Scores
+from screening.prioritisation.ordering import rank
 from screening.selectors import screenable_records
 
 
@@ -61,8 +62,11 @@ def features_for(review: Review) -> Features:
     ids, texts, text_hash = _texts(review)
     cached = FeatureSet.objects.filter(review=review).first()
     if cached is not None and cached.text_hash == text_hash and cached.matrix:
-        with cached.matrix.open("rb") as handle:
-            return Features(cached.ids(), matrix_from_bytes(handle.read()), rebuilt=False)
+        try:
+            with cached.matrix.open("rb") as handle:
+                return Features(cached.ids(), matrix_from_bytes(handle.read()), rebuilt=False)
+        except FileNotFoundError:
+            pass  # the file is gone (MEDIA_ROOT moved or cleaned): the matrix is built again below
     matrix = featurise(texts)
     record_ids = np.asarray(ids, dtype=np.int64)
     old_file = cached.matrix.name if cached is not None and cached.matrix else ""
@@ -102,12 +106,28 @@ def ranking_write(
         "fitted_at": timezone.now(),
     }
     if scores is None:
-        fields.update(status=RankingStatus.ONE_CLASS, record_ids=b"", scores=b"", relevant_from=None, n_records=0)
+        fields.update(
+            status=RankingStatus.ONE_CLASS,
+            record_ids=b"",
+            scores=b"",
+            ranked_ids=b"",
+            relevant_from=None,
+            n_records=0,
+            n_classed_relevant=0,
+        )
     else:
+        ids = record_ids.astype(np.int64)
+        values = scores.values.astype(np.float32)
+        # The queue walks this order (services.next_prioritised); ties take a random order fixed per refit.
+        seed = int.from_bytes(hashlib.sha256(f"{review.pk}:{stage}:{reviewer.pk}:{len(labels)}".encode()).digest()[:8])
         fields.update(
             status=RankingStatus.READY,
-            record_ids=record_ids.astype(np.int64).tobytes(),
-            scores=scores.values.astype(np.float32).tobytes(),
+            record_ids=ids.tobytes(),
+            scores=values.tobytes(),
+            ranked_ids=np.asarray(rank(ids, ids, values, seed=seed), dtype=np.int64).tobytes(),
+            n_classed_relevant=0
+            if scores.relevant_from is None
+            else int(np.count_nonzero(values >= scores.relevant_from)),
             relevant_from=scores.relevant_from,
             n_records=len(record_ids),
         )

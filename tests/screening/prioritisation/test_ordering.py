@@ -8,6 +8,7 @@ import pytest
 from screening.prioritisation.ordering import (
     dry_run_length,
     expects_relevant,
+    follow_order,
     irrelevant_run,
     mix_random,
     rank,
@@ -115,3 +116,12 @@ def test_the_model_expects_a_relevant_record_when_a_candidate_scores_from_its_cu
     assert not expects_relevant([], scored_ids, scores, cutoff)
     # Ranked ids: the head decides; a candidate classed relevant beyond the first 50 places is not looked at.
     assert not expects_relevant([10] * 50 + [30], scored_ids, scores, cutoff)
+
+
+def test_following_a_refits_order_keeps_its_sequence_and_puts_unscored_records_in_the_middle():
+    """Candidates come in the refit's order; one it never scored (imported since) takes the median place."""
+    order = np.array([5, 3, 9, 1, 7], dtype=np.int64)
+    assert follow_order([1, 9, 7, 5], order, seed=0) == [5, 9, 1, 7]
+    assert follow_order([1, 9, 42], order, seed=0) == [9, 42, 1]
+    assert follow_order([], order, seed=0) == []
+    assert follow_order([42], order, seed=0) == [42]

@@ -6,17 +6,19 @@ import numpy as np
 import pytest
 
 from review.models import Job
-from screening.models import Ranking, RankingStatus
+from screening.models import FeatureSet, Ranking, RankingStatus
 from screening.prioritisation import store
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
 from screening.prioritisation.model import fit
 from screening.prioritisation.services import (
+    next_prioritised,
     priority_settings_update,
     queue_order,
     random_share_of,
     relevance_scores,
     retrain_maybe,
 )
+from screening.queue import candidates, next_record
 from screening.selectors import training_labels
 from tests.factories import RecordFactory
 
@@ -154,11 +156,10 @@ def test_the_random_share_waits_for_a_run_of_irrelevant_decisions(cast, topics, 
     decide(heart[3], cast.reviewer, "exclude")
     # The bone records still waiting are classed relevant: the model's picks come first.
     assert queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting) == ranked
-    heart_only = _ids(heart[4:])
-    heart_ranked = [pk for pk in ranked if pk in set(heart_only)]
-    assert (
-        queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=heart_only) != heart_ranked
-    )
+    # Once the model classes no record relevant, the random places open.
+    Ranking.objects.filter(review=cast.review, reviewer=cast.reviewer).update(relevant_from=None, n_classed_relevant=0)
+    mixed = queue_order(review=cast.review, stage=STAGE, reviewer=cast.reviewer, candidate_ids=waiting)
+    assert sorted(mixed) == sorted(ranked) and mixed != ranked
 
 
 def test_the_retrain_stores_where_the_model_classes_a_record_relevant(cast, topics, decide):
@@ -178,6 +179,16 @@ def test_the_retrain_stores_where_the_model_classes_a_record_relevant(cast, topi
     assert (scored_ids == features.record_ids).all()
     assert ((scores >= ranking.relevant_from) == relevant).all()
     assert relevant[np.isin(scored_ids, _ids(topics["bone"]))].all()
+
+
+def test_a_cached_matrix_whose_file_is_gone_is_built_again(cast, topics):
+    """A feature set row whose .npz file has vanished (MEDIA_ROOT moved or cleaned) is rebuilt, not an error."""
+    assert store.features_for(cast.review).rebuilt
+    feature_set = FeatureSet.objects.get(review=cast.review)
+    feature_set.matrix.storage.delete(feature_set.matrix.name)
+    again = store.features_for(cast.review)
+    assert again.rebuilt and again.matrix.shape[0] == 20
+    assert not store.features_for(cast.review).rebuilt
 
 
 def test_the_cached_matrix_is_rebuilt_when_the_featuriser_changes(cast, topics, monkeypatch):
@@ -219,3 +230,55 @@ def test_an_import_prepares_the_features_so_the_next_refit_only_loads_them(
         Decision.objects.create(review=cast.review, stage=STAGE, record=record, reviewer=cast.lead, value=value)
     result = ranking_retrain(review=cast.review, stage=STAGE, reviewer=cast.lead)
     assert "load_features" in result["seconds"] and "featurise" not in result["seconds"], result
+
+
+def _pool(cast, reviewer):
+    return candidates(cast.review, STAGE, reviewer).order_by().values_list("pk", flat=True)
+
+
+def _full_ranking(cast, reviewer):
+    ids = list(_pool(cast, reviewer))
+    return queue_order(review=cast.review, stage=STAGE, reviewer=reviewer, candidate_ids=ids)
+
+
+def test_the_page_walks_the_refits_order_to_the_record_the_full_ranking_puts_first(cast, topics, decide):
+    """The next record comes from the refit's stored order without reading every candidate, and it is the
+    first of the ranked candidates, decision after decision."""
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
+    _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    for _ in range(3):
+        pick = next_prioritised(
+            review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=_pool(cast, cast.reviewer)
+        )
+        assert pick.known and pick.record_id == _full_ranking(cast, cast.reviewer)[0]
+        assert pick.record_id in _ids(topics["bone"])
+        decide(next(r for r in topics["bone"] if r.pk == pick.record_id), cast.reviewer, "include")
+
+
+def test_the_walk_leaves_the_choice_to_the_full_ranking_when_it_cannot_decide(cast, topics, decide):
+    """Open random places, or only records the refit never scored left: the caller ranks every candidate."""
+    _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    pool = _pool(cast, cast.reviewer)
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.5)
+    decide(topics["heart"][2], cast.reviewer, "exclude")
+    decide(topics["heart"][3], cast.reviewer, "exclude")  # a run of 2 opens the places at 50 %...
+    pick = next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=pool)
+    assert pick.known  # ...but the model still classes the top candidate relevant
+    Ranking.objects.filter(review=cast.review, reviewer=cast.reviewer).update(n_classed_relevant=0)
+    assert not next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=pool).known
+    newcomer = RecordFactory(review=cast.review, batch__source__review=cast.review, title="Imported after the refit")
+    only_new = pool.filter(pk=newcomer.pk)
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
+    assert not next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=only_new).known
+
+
+def test_the_next_record_in_prioritised_order_reads_a_fixed_number_of_queries(
+    cast, topics, decide, django_assert_max_num_queries
+):
+    """However many records wait, the page's next record costs a handful of short queries."""
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
+    _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    expected = _full_ranking(cast, cast.reviewer)[0]
+    with django_assert_max_num_queries(8):
+        record = next_record(cast.review, STAGE, cast.reviewer)
+    assert record is not None and record.pk == expected
