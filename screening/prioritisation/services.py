@@ -12,7 +12,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import BinaryField, QuerySet
+from django.db.models.functions import Substr
 
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
@@ -125,19 +126,16 @@ def next_prioritised(*, review: Review, stage: str, reviewer: Any, pool: QuerySe
     - the random places are open (see :mod:`screening.prioritisation.ordering`);
     - no scored candidate lies in those slices (e.g. only records imported since the refit are left).
     """
-    ranking = (
-        Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY)
-        .only("ranked_ids", "n_classed_relevant")
-        .first()
-    )
-    if ranking is None or not ranking.ranked_ids:
-        return PriorityPick(known=False)
-    order = ranking.order()
     mine = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).values_list("record_id", flat=True)
-    left = order[~np.isin(order, np.fromiter(mine, dtype=np.int64))]
+    decided = np.fromiter(mine, dtype=np.int64)
     top: int | None = None
     for start, stop in _WALK_SLICES:
-        chunk = left[start:stop].tolist()
+        # Only the head of the order is read: as many ids as the reviewer's decisions plus the slices so far.
+        head = _order_head(review, stage, reviewer, len(decided) + stop)
+        if head is None:
+            return PriorityPick(known=False)
+        order, n_classed_relevant = head
+        chunk = order[~np.isin(order, decided)][start:stop].tolist()
         if not chunk:
             break
         found = set(pool.filter(pk__in=chunk).values_list("pk", flat=True))
@@ -149,10 +147,25 @@ def next_prioritised(*, review: Review, stage: str, reviewer: Any, pool: QuerySe
     share = random_share_of(review, stage)
     run = dry_run_length(share)
     # The records the model classes relevant lead its order: is the top candidate among them?
-    classed_relevant = bool(np.any(order[: ranking.n_classed_relevant] == top))
+    classed_relevant = bool(np.any(order[:n_classed_relevant] == top))
     if share > 0 and not classed_relevant and _irrelevant_run(review, stage, reviewer, run) >= run:
         return PriorityPick(known=False)
     return PriorityPick(known=True, record_id=top)
+
+
+def _order_head(review: Review, stage: str, reviewer: Any, length: int) -> tuple[np.ndarray, int] | None:
+    """Return the first ``length`` ids of the reviewer's last refit order, and how many records it classed
+    relevant; None before the first model. Reads ``8 * length`` bytes of the order, not all of it (400 KB at
+    50,000 records)."""
+    row = (
+        Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY)
+        .annotate(head=Substr("ranked_ids", 1, 8 * length, output_field=BinaryField()))
+        .values_list("head", "n_classed_relevant")
+        .first()
+    )
+    if row is None or not row[0]:
+        return None
+    return np.frombuffer(bytes(row[0]), dtype=np.int64), int(row[1])
 
 
 def _irrelevant_run(review: Review, stage: str, reviewer: Any, longest: int) -> int:
