@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -29,7 +31,13 @@ from screening.models import (
     StoppingDecision,
 )
 from screening.prisma import stopped
-from screening.queue_sql import decision_counts, pick_title_abstract_record, title_abstract_total
+from screening.queue_sql import (
+    decision_counts,
+    open_title_abstract,
+    pick_title_abstract_record,
+    title_abstract_record,
+    title_abstract_total,
+)
 from screening.selectors import passed_title_abstract, screenable_records, stage_settings
 
 log = logging.getLogger(__name__)
@@ -150,12 +158,13 @@ def next_record(
             skip=skip,
             seed=_seed(review, stage, reviewer, last_decision) if order == QueueOrder.RANDOM else None,
         )
-    pool = candidates(review, stage, reviewer, settings).order_by().values_list("pk", flat=True)
-    if skip is not None:
-        pool = pool.exclude(pk=skip)
     if ranker is not None:
-        chosen = _prioritised_pick(review, stage, reviewer, pool, ranker)
-    elif order == QueueOrder.RANDOM:
+        chosen = _prioritised_pick(review, stage, reviewer, settings, skip, ranker)
+        if chosen is not None and stage == Stage.TITLE_ABSTRACT:
+            return title_abstract_record(chosen, stage)  # one fixed statement, as the pick above
+        return None if chosen is None else with_panel_flags(Record.objects.filter(pk=chosen), stage, reviewer).first()
+    pool = _pool(review, stage, reviewer, settings, skip)
+    if order == QueueOrder.RANDOM:
         chosen = _random_pick(pool, review, stage, reviewer, last_decision)
     else:
         chosen = pool.order_by("pk").first()
@@ -164,14 +173,33 @@ def next_record(
     return with_panel_flags(Record.objects.filter(pk=chosen), stage, reviewer).first()
 
 
-def _prioritised_pick(review: Review, stage: str, reviewer: Any, pool: QuerySet[Any], ranker: Any) -> int | None:
+def _pool(review: Review, stage: str, reviewer: Any, settings: StageSettings, skip: int | None) -> QuerySet[Any]:
+    pool = candidates(review, stage, reviewer, settings).order_by().values_list("pk", flat=True)
+    return pool if skip is None else pool.exclude(pk=skip)
+
+
+def _prioritised_pick(
+    review: Review, stage: str, reviewer: Any, settings: StageSettings, skip: int | None, ranker: Any
+) -> int | None:
     """Return the head of the prioritised queue: by walking the refit's order when it can, else by ranking all."""
     from screening.prioritisation.services import next_prioritised
 
-    pick = next_prioritised(review=review, stage=stage, reviewer=reviewer, pool=pool)
+    still_open: Callable[[list[int]], set[int]]
+    if stage == Stage.TITLE_ABSTRACT:
+        still_open = partial(
+            open_title_abstract,
+            review_id=review.pk,
+            stage=stage,
+            reviewer_id=reviewer.pk,
+            required=settings.required_decisions,
+            skip=skip,
+        )
+    else:
+        still_open = lambda ids: set(_pool(review, stage, reviewer, settings, skip).filter(pk__in=ids))  # noqa: E731
+    pick = next_prioritised(review=review, stage=stage, reviewer=reviewer, still_open=still_open)
     if pick.known:
         return pick.record_id
-    ids = list(pool)
+    ids = list(_pool(review, stage, reviewer, settings, skip))
     ranked = ranker(review=review, stage=stage, reviewer=reviewer, candidate_ids=ids) if ids else []
     return ranked[0] if ranked else None
 

@@ -46,8 +46,7 @@ _T = {
 # compiled the statement with JIT on every request (about 40 ms of server CPU for a 0.5 ms query).
 # ``{columns}`` is the select list and ``{pivot}`` the lower bound of the id: a parameter, or (random
 # order) the seed placed in the review's id range by an uncorrelated subquery that runs once.
-_PICK_TEMPLATE = """
-SELECT {{columns}}
+_OPEN = """
 FROM {record} r
 JOIN {batch} b ON b.id = r.batch_id
 LEFT JOIN {group} g ON g.id = r.duplicate_group_id
@@ -59,9 +58,11 @@ WHERE r.review_id = %s AND r.id >= {{pivot}} AND r.id <> %s
   AND NOT EXISTS (SELECT 1 FROM {stop} s WHERE s.review_id = %s AND s.stage = %s AND s.withdrawn_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM {decision} d WHERE d.record_id = r.id AND d.stage = %s AND d.reviewer_id = %s)
   AND (SELECT COUNT(*) FROM {decision} d WHERE d.record_id = r.id AND d.stage = %s) < %s
-ORDER BY r.id
-LIMIT 1
 """.format(**_T)
+_PICK_TEMPLATE = "SELECT {columns}" + _OPEN + "ORDER BY r.id\nLIMIT 1\n"
+# The prioritised queue's check of a slice of the refit's order: which of these ids are still open to the
+# reviewer (the same conditions, the ids in place of the pivot's order; at most a slice's length of rows).
+_OPEN_AMONG = "SELECT r.id" + _OPEN.replace("{pivot}", "0") + "  AND r.id IN ({ids})\n"
 
 # Random order's pivot: the seed placed in the review's range of ids, ``low + seed % (high - low + 1)``,
 # by an uncorrelated subquery that runs once (NULL for a review without records: nothing is picked).
@@ -171,8 +172,38 @@ def pick_title_abstract_record(
         )
         found = list(Record.objects.raw(_PICK_RECORDS[seeded], [stage, stage, stage, *params]))
         if found:
-            break
-    else:
+            return _panel_record(found)
+    return None
+
+
+def open_title_abstract(
+    ids: list[int], *, review_id: int, stage: str, reviewer_id: int, required: int, skip: int | None
+) -> set[int]:
+    """Return which of ``ids`` are still in the reviewer's title/abstract queue (what candidates() holds)."""
+    if not ids:
+        return set()
+    sql = _OPEN_AMONG.format(ids=", ".join(["%s"] * len(ids)))
+    params = _params(review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=[])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
+# One record by its key, read as the pick reads it (columns, group primary, panel flags).
+_RECORD_WITH_FLAGS = _PICK_RECORD.format(
+    pick="SELECT {columns}, g.primary_id AS panel_group_primary FROM {record} r "
+    "LEFT JOIN {group} g ON g.id = r.duplicate_group_id WHERE r.id = %s".format(columns=_RECORD_COLUMNS, **_T)
+)
+
+
+def title_abstract_record(record_id: int, stage: str) -> Record | None:
+    """Return the record the prioritised queue picked, read with the panel's flags in one statement."""
+    return _panel_record(list(Record.objects.raw(_RECORD_WITH_FLAGS, [stage, stage, stage, record_id])))
+
+
+def _panel_record(found: list[Record]) -> Record | None:
+    """Finish a record read with the panel's flags: booleans, its group, and "no full text" when it has none."""
+    if not found:
         return None
     record = found[0]
     record.panel_mine = None  # type: ignore[attr-defined]

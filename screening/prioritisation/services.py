@@ -8,11 +8,12 @@ Each reviewer's ranking comes from their own model (blind mode: see ``screening.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import BinaryField, QuerySet
+from django.db.models import BinaryField
 from django.db.models.functions import Substr
 
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
@@ -112,13 +113,15 @@ class PriorityPick(NamedTuple):
 _WALK_SLICES = ((0, 64), (64, 1_088), (1_088, 17_472))
 
 
-def next_prioritised(*, review: Review, stage: str, reviewer: Any, pool: QuerySet[Any]) -> PriorityPick:
+def next_prioritised(
+    *, review: Review, stage: str, reviewer: Any, still_open: Callable[[list[int]], set[int]]
+) -> PriorityPick:
     """Return the head of ``reviewer``'s prioritised queue without reading every candidate.
 
     :func:`queue_order` needs all the candidates' ids: at 50,000 records, reading them took about 0.3 s.
     This walks the last refit's order instead. It leaves out the records the reviewer has decided (one
-    indexed read), then asks the database which of the next 64 ids of the order are still in ``pool``
-    (the caller's candidates), then the next 1,024, then 16,384. The first candidate met is the one
+    indexed read), then asks ``still_open`` (the caller's one query: which of these ids are still
+    candidates) about the next 64 ids of the order, then the next 1,024, then 16,384. The first candidate met is the one
     :func:`queue_order` would put first.
 
     It answers ``known=False``, and the caller ranks every candidate, in three cases:
@@ -138,7 +141,7 @@ def next_prioritised(*, review: Review, stage: str, reviewer: Any, pool: QuerySe
         chunk = order[~np.isin(order, decided)][start:stop].tolist()
         if not chunk:
             break
-        found = set(pool.filter(pk__in=chunk).values_list("pk", flat=True))
+        found = still_open(chunk)
         top = next((pk for pk in chunk if pk in found), None)
         if top is not None:
             break

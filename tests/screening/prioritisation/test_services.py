@@ -236,6 +236,10 @@ def _pool(cast, reviewer):
     return candidates(cast.review, STAGE, reviewer).order_by().values_list("pk", flat=True)
 
 
+def _open_in(pool):
+    return lambda ids: set(pool.filter(pk__in=ids))
+
+
 def _full_ranking(cast, reviewer):
     ids = list(_pool(cast, reviewer))
     return queue_order(review=cast.review, stage=STAGE, reviewer=reviewer, candidate_ids=ids)
@@ -248,9 +252,10 @@ def test_the_page_walks_the_refits_order_to_the_record_the_full_ranking_puts_fir
     _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
     for _ in range(3):
         pick = next_prioritised(
-            review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=_pool(cast, cast.reviewer)
+            review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(_pool(cast, cast.reviewer))
         )
         assert pick.known and pick.record_id == _full_ranking(cast, cast.reviewer)[0]
+        assert next_record(cast.review, STAGE, cast.reviewer).pk == pick.record_id  # the page's fixed statements
         assert pick.record_id in _ids(topics["bone"])
         decide(next(r for r in topics["bone"] if r.pk == pick.record_id), cast.reviewer, "include")
 
@@ -262,14 +267,18 @@ def test_the_walk_leaves_the_choice_to_the_full_ranking_when_it_cannot_decide(ca
     priority_settings_update(review=cast.review, stage=STAGE, random_share=0.5)
     decide(topics["heart"][2], cast.reviewer, "exclude")
     decide(topics["heart"][3], cast.reviewer, "exclude")  # a run of 2 opens the places at 50 %...
-    pick = next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=pool)
+    pick = next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(pool))
     assert pick.known  # ...but the model still classes the top candidate relevant
     Ranking.objects.filter(review=cast.review, reviewer=cast.reviewer).update(n_classed_relevant=0)
-    assert not next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=pool).known
+    assert not next_prioritised(
+        review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(pool)
+    ).known
     newcomer = RecordFactory(review=cast.review, batch__source__review=cast.review, title="Imported after the refit")
     only_new = pool.filter(pk=newcomer.pk)
     priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
-    assert not next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, pool=only_new).known
+    assert not next_prioritised(
+        review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(only_new)
+    ).known
 
 
 def test_the_next_record_in_prioritised_order_reads_a_fixed_number_of_queries(
