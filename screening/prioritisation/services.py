@@ -147,11 +147,13 @@ def next_prioritised(
             break
     if top is None:
         return PriorityPick(known=False)
+    # The records the model classes relevant lead its order: while the top candidate is one of them, the
+    # random places stay shut whatever the share, so the share is read only otherwise.
+    if np.any(order[:n_classed_relevant] == top):
+        return PriorityPick(known=True, record_id=top)
     share = random_share_of(review, stage)
     run = dry_run_length(share)
-    # The records the model classes relevant lead its order: is the top candidate among them?
-    classed_relevant = bool(np.any(order[:n_classed_relevant] == top))
-    if share > 0 and not classed_relevant and _irrelevant_run(review, stage, reviewer, run) >= run:
+    if share > 0 and _irrelevant_run(review, stage, reviewer, run) >= run:
         return PriorityPick(known=False)
     return PriorityPick(known=True, record_id=top)
 
