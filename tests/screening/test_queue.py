@@ -88,9 +88,8 @@ def test_full_text_queue_holds_only_passed_records(cast, passed):
     assert set(candidates(cast.review, "full_text", cast.reviewer)) == set(passed)
 
 
-def test_the_sql_pick_agrees_with_the_orm_definition(cast, records, reviewer2, decide):
-    """The hand-written title/abstract query picks what the ORM's candidates() would, seed or not."""
-    from screening.queue_sql import pick_title_abstract
+def _out_of_my_queue(cast, records, reviewer2, decide):
+    """Take records 0-2 out of the reviewer's queue: decided by them, fully decided by others, removed in bulk."""
     from screening.services_lead import BulkQuery, bulk_exclude
 
     decide(records[0], cast.reviewer, "include")
@@ -99,6 +98,13 @@ def test_the_sql_pick_agrees_with_the_orm_definition(cast, records, reviewer2, d
     records[2].publication_types = ["Editorial"]
     records[2].save()
     bulk_exclude(review=cast.review, actor=cast.lead, query=BulkQuery(publication_type="Editorial"), category="other")
+
+
+def test_the_sql_pick_agrees_with_the_orm_definition(cast, records, reviewer2, decide):
+    """The hand-written title/abstract query picks what the ORM's candidates() would, seed or not."""
+    from screening.queue_sql import pick_title_abstract
+
+    _out_of_my_queue(cast, records, reviewer2, decide)
     allowed = [r.pk for r in candidates(cast.review, "title_abstract", cast.reviewer).order_by("pk")]
     assert allowed[0] == records[3].pk
     for seed in (None, 0, 5, 99, 12345):
@@ -212,14 +218,8 @@ def test_the_record_read_with_the_pick_equals_the_record_read_by_the_orm(cast, r
 def test_the_prioritised_slice_check_agrees_with_the_orm_definition(cast, records, reviewer2, decide):
     """Which ids of a slice are still open, by the fixed statement, is what candidates() holds."""
     from screening.queue_sql import open_title_abstract
-    from screening.services_lead import BulkQuery, bulk_exclude
 
-    decide(records[0], cast.reviewer, "include")
-    decide(records[1], reviewer2, "include")
-    decide(records[1], cast.lead, "exclude")
-    records[2].publication_types = ["Editorial"]
-    records[2].save()
-    bulk_exclude(review=cast.review, actor=cast.lead, query=BulkQuery(publication_type="Editorial"), category="other")
+    _out_of_my_queue(cast, records, reviewer2, decide)
     ids = [r.pk for r in records]
     allowed = set(
         candidates(cast.review, "title_abstract", cast.reviewer).filter(pk__in=ids).values_list("pk", flat=True)
