@@ -195,7 +195,10 @@ def _prioritised_pick(
             skip=skip,
         )
     else:
-        still_open = lambda ids: set(_pool(review, stage, reviewer, settings, skip).filter(pk__in=ids))  # noqa: E731
+
+        def still_open(ids: list[int]) -> set[int]:
+            return set(_pool(review, stage, reviewer, settings, skip).filter(pk__in=ids))
+
     pick = next_prioritised(review=review, stage=stage, reviewer=reviewer, still_open=still_open)
     if pick.known:
         return pick.record_id

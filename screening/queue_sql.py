@@ -62,7 +62,7 @@ WHERE r.review_id = %s AND r.id >= {{pivot}} AND r.id <> %s
 _PICK_TEMPLATE = "SELECT {columns}" + _OPEN + "ORDER BY r.id\nLIMIT 1\n"
 # The prioritised queue's check of a slice of the refit's order: which of these ids are still open to the
 # reviewer (the same conditions, the ids in place of the pivot's order; at most a slice's length of rows).
-_OPEN_AMONG = "SELECT r.id" + _OPEN.replace("{pivot}", "0") + "  AND r.id IN ({ids})\n"
+_OPEN_AMONG = "SELECT r.id" + _OPEN.format(pivot="0") + "  AND r.id IN ({ids})\n"
 
 # Random order's pivot: the seed placed in the review's range of ids, ``low + seed % (high - low + 1)``,
 # by an uncorrelated subquery that runs once (NULL for a review without records: nothing is picked).

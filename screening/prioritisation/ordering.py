@@ -25,6 +25,7 @@ action selection: exploit the best-known choice, explore at random a small share
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 
@@ -32,6 +33,11 @@ import numpy as np
 
 # One record in fifty, once the model's last fifty picks found nothing: the lead may raise it to 50%.
 DEFAULT_RANDOM_SHARE = 0.02
+
+
+def seed_of(*parts: object) -> int:
+    """Return a 64-bit seed fixed by ``parts`` (e.g. review, stage, reviewer and a count), the same in every process."""
+    return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "big")
 
 
 def dry_run_length(share: float) -> int:

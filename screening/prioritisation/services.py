@@ -7,7 +7,6 @@ Each reviewer's ranking comes from their own model (blind mode: see ``screening.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -30,6 +29,7 @@ from screening.prioritisation.ordering import (
     irrelevant_run,
     mix_random,
     rank,
+    seed_of,
     shuffled,
 )
 from screening.prioritisation.stopping import StoppingEstimate
@@ -66,12 +66,6 @@ def priority_settings_update(*, review: Review, stage: str, random_share: float)
     return found
 
 
-def _seed(review: Review, stage: str, reviewer: Any, n_candidates: int) -> int:
-    # Fixed while the queue is unchanged (a reload shows the same record), new after every decision.
-    digest = hashlib.sha256(f"{review.pk}:{stage}:{reviewer.pk}:{n_candidates}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
-
-
 def _ranking(review: Review, stage: str, reviewer: Any) -> Ranking | None:
     return Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY).first()
 
@@ -84,7 +78,8 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
     share applies once the reviewer's latest decisions have been irrelevant long enough and the model
     classes none of the candidates relevant (:mod:`screening.prioritisation.ordering`).
     """
-    seed = _seed(review, stage, reviewer, len(candidate_ids))
+    # Fixed while the queue is unchanged (a reload shows the same record), new after every decision.
+    seed = seed_of(review.pk, stage, reviewer.pk, len(candidate_ids))
     ranking = _ranking(review, stage, reviewer)
     if ranking is None:
         return shuffled(candidate_ids, seed=seed)

@@ -24,7 +24,14 @@ import numpy as np
 from scipy import sparse
 
 from screening.prioritisation.model import DEFAULT_SETTINGS, ModelSettings, fit, retrain_due, score
-from screening.prioritisation.ordering import DEFAULT_RANDOM_SHARE, expects_relevant, mix_random, rank, shuffled
+from screening.prioritisation.ordering import (
+    DEFAULT_RANDOM_SHARE,
+    dry_run_length,
+    expects_relevant,
+    mix_random,
+    rank,
+    shuffled,
+)
 
 
 class SimulationRun(NamedTuple):
@@ -115,7 +122,11 @@ def simulate(
         waiting = refit.ranking[~is_screened[refit.ranking]]
         # The reviewer is shown the head of the queue, as the screening page does.
         queue_seed = seed * 1_000_003 + len(screened)
-        expects = refit.scores is not None and expects_relevant(waiting, ids, refit.scores, refit.relevant_from)
+        expects = (
+            dry >= dry_run_length(random_share)
+            and refit.scores is not None
+            and expects_relevant(waiting, ids, refit.scores, refit.relevant_from)
+        )
         pick = mix_random(waiting, random_share, seed=queue_seed, head=1, dry_run=dry, model_expects_relevant=expects)[
             0
         ]

@@ -27,7 +27,7 @@ from screening.prioritisation.features import (
     record_text,
 )
 from screening.prioritisation.model import Scores
-from screening.prioritisation.ordering import rank
+from screening.prioritisation.ordering import rank, seed_of
 from screening.selectors import screenable_records
 
 
@@ -119,7 +119,7 @@ def ranking_write(
         ids = record_ids.astype(np.int64)
         values = scores.values.astype(np.float32)
         # The queue walks this order (services.next_prioritised); ties take a random order fixed per refit.
-        seed = int.from_bytes(hashlib.sha256(f"{review.pk}:{stage}:{reviewer.pk}:{len(labels)}".encode()).digest()[:8])
+        seed = seed_of(review.pk, stage, reviewer.pk, len(labels))
         fields.update(
             status=RankingStatus.READY,
             record_ids=ids.tobytes(),
