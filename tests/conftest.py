@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_dir import shared_dir
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
+SHARED = shared_dir()
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 import json
 from functools import cache
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
+from tests.shared_dir import shared_dir
+
+SHARED = shared_dir()
 CASES_FILE = SHARED / "reference" / "meta_cases.json"
 CHECKER_FILE = SHARED / "tools" / "compare_meta.py"
 

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 from analysis.stats import run_case
+from tests.shared_dir import shared_dir
 
 from .audit_reference import reference_case
 
 REPO = Path(__file__).resolve().parents[3]
-SHARED = REPO.parent / "shared"
+SHARED = shared_dir()
 CASES = {c["id"]: c for c in json.loads((SHARED / "reference" / "meta_cases.json").read_text())["cases"]}
 BCG = CASES["bcg_or_iv_dl"]["studies"]
 TWO = [

@@ -10,16 +10,16 @@ Q-profile, exact Kendall distribution for Begg's test).  The reference itself re
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from analysis.stats import run_case
+from tests.shared_dir import shared_dir
 
 from .audit_reference import reference, reference_case, to_plain
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+SHARED = shared_dir()
 CASES = {c["id"]: c for c in json.loads((SHARED / "reference" / "meta_cases.json").read_text())["cases"]}
 TAU2 = ("DL", "REML", "ML", "PM", "EB", "HE", "HS", "SJ")
 BASES = {
