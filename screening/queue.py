@@ -33,9 +33,8 @@ from screening.models import (
 from screening.prisma import stopped
 from screening.queue_sql import (
     decision_counts,
-    open_title_abstract,
+    first_open_title_abstract,
     pick_title_abstract_record,
-    title_abstract_record,
     title_abstract_total,
 )
 from screening.selectors import passed_title_abstract, screenable_records, stage_settings
@@ -159,18 +158,13 @@ def next_record(
             seed=_seed(review, stage, reviewer, last_decision) if order == QueueOrder.RANDOM else None,
         )
     if ranker is not None:
-        chosen = _prioritised_pick(review, stage, reviewer, settings, skip, ranker)
-        if chosen is not None and stage == Stage.TITLE_ABSTRACT:
-            return title_abstract_record(chosen, stage)  # one fixed statement, as the pick above
-        return None if chosen is None else with_panel_flags(Record.objects.filter(pk=chosen), stage, reviewer).first()
+        return _prioritised_pick(review, stage, reviewer, settings, skip, ranker)
     pool = _pool(review, stage, reviewer, settings, skip)
     if order == QueueOrder.RANDOM:
         chosen = _random_pick(pool, review, stage, reviewer, last_decision)
     else:
         chosen = pool.order_by("pk").first()
-    if chosen is None:
-        return None
-    return with_panel_flags(Record.objects.filter(pk=chosen), stage, reviewer).first()
+    return None if chosen is None else _with_flags(chosen, stage, reviewer)
 
 
 def _pool(review: Review, stage: str, reviewer: Any, settings: StageSettings, skip: int | None) -> QuerySet[Any]:
@@ -180,14 +174,15 @@ def _pool(review: Review, stage: str, reviewer: Any, settings: StageSettings, sk
 
 def _prioritised_pick(
     review: Review, stage: str, reviewer: Any, settings: StageSettings, skip: int | None, ranker: Any
-) -> int | None:
+) -> Record | None:
     """Return the head of the prioritised queue: by walking the refit's order when it can, else by ranking all."""
     from screening.prioritisation.services import next_prioritised
 
-    still_open: Callable[[list[int]], set[int]]
+    first_open: Callable[[list[int]], Record | None]
     if stage == Stage.TITLE_ABSTRACT:
-        still_open = partial(
-            open_title_abstract,
+        # One fixed statement picks the first open id of the slice and reads it with the panel's flags.
+        first_open = partial(
+            first_open_title_abstract,
             review_id=review.pk,
             stage=stage,
             reviewer_id=reviewer.pk,
@@ -196,15 +191,21 @@ def _prioritised_pick(
         )
     else:
 
-        def still_open(ids: list[int]) -> set[int]:
-            return set(_pool(review, stage, reviewer, settings, skip).filter(pk__in=ids))
+        def first_open(ids: list[int]) -> Record | None:
+            found = set(_pool(review, stage, reviewer, settings, skip).filter(pk__in=ids))
+            chosen = next((pk for pk in ids if pk in found), None)
+            return None if chosen is None else _with_flags(chosen, stage, reviewer)
 
-    pick = next_prioritised(review=review, stage=stage, reviewer=reviewer, still_open=still_open)
+    pick = next_prioritised(review=review, stage=stage, reviewer=reviewer, first_open=first_open)
     if pick.known:
-        return pick.record_id
+        return pick.record
     ids = list(_pool(review, stage, reviewer, settings, skip))
     ranked = ranker(review=review, stage=stage, reviewer=reviewer, candidate_ids=ids) if ids else []
-    return ranked[0] if ranked else None
+    return _with_flags(ranked[0], stage, reviewer) if ranked else None
+
+
+def _with_flags(record_id: int, stage: str, reviewer: Any) -> Record | None:
+    return with_panel_flags(Record.objects.filter(pk=record_id), stage, reviewer).first()
 
 
 def _seed(review: Review, stage: str, reviewer: Any, last_decision: int | None) -> int:

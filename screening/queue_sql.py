@@ -9,6 +9,8 @@ is a query parameter. ``tests/screening/test_queue.py`` checks it against the OR
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection
 
 from review.models import DuplicateGroup, ImportBatch, Record
@@ -45,9 +47,10 @@ _T = {
 # LIMIT 1 no longer discounted the scan's cost, which then crossed ``jit_above_cost``: PostgreSQL
 # compiled the statement with JIT on every request (about 40 ms of server CPU for a 0.5 ms query).
 # ``{columns}`` is the select list and ``{pivot}`` the lower bound of the id: a parameter, or (random
-# order) the seed placed in the review's id range by an uncorrelated subquery that runs once.
+# order) the seed placed in the review's id range by an uncorrelated subquery that runs once. ``{source}``
+# is the review's records, or (prioritised order) a slice of the refit's order joined to them.
 _OPEN = """
-FROM {record} r
+FROM {{source}}
 JOIN {batch} b ON b.id = r.batch_id
 LEFT JOIN {group} g ON g.id = r.duplicate_group_id
 WHERE r.review_id = %s AND r.id >= {{pivot}} AND r.id <> %s
@@ -59,10 +62,22 @@ WHERE r.review_id = %s AND r.id >= {{pivot}} AND r.id <> %s
   AND NOT EXISTS (SELECT 1 FROM {decision} d WHERE d.record_id = r.id AND d.stage = %s AND d.reviewer_id = %s)
   AND (SELECT COUNT(*) FROM {decision} d WHERE d.record_id = r.id AND d.stage = %s) < %s
 """.format(**_T)
-_PICK_TEMPLATE = "SELECT {columns}" + _OPEN + "ORDER BY r.id\nLIMIT 1\n"
-# The prioritised queue's check of a slice of the refit's order: which of these ids are still open to the
-# reviewer (the same conditions, the ids in place of the pivot's order; at most a slice's length of rows).
-_OPEN_AMONG = "SELECT r.id" + _OPEN.format(pivot="0") + "  AND r.id IN ({ids})\n"
+_RECORDS = "{record} r".format(**_T)
+_PICK_TEMPLATE = "SELECT {columns}" + _OPEN.replace("{source}", _RECORDS) + "ORDER BY r.id\nLIMIT 1\n"
+# The prioritised queue's pick from a slice of the refit's order: the first of these ids still open to the
+# reviewer (the same conditions; the slice's own sequence in place of the ids' order). The slice is one
+# parameter, unnested with each id's place as ``column2``: PostgreSQL then knows the rows come in that
+# order and stops at the first open id instead of checking and sorting the whole slice.
+_SLICES = {
+    "postgresql": "unnest(CAST(%s AS bigint[])) WITH ORDINALITY AS o(column1, column2)",
+    "sqlite": "(SELECT CAST(value AS integer) AS column1, key AS column2 FROM json_each(%s)) o",
+}
+_FIRST_OPEN_TEMPLATE = (
+    "SELECT {columns}"
+    + _OPEN.replace("{source}", "{slice} JOIN {record} r ON r.id = o.column1".replace("{record}", _T["record"]))
+    + "ORDER BY o.column2\nLIMIT 1\n"
+)
+
 
 # Random order's pivot: the seed placed in the review's range of ids, ``low + seed % (high - low + 1)``,
 # by an uncorrelated subquery that runs once (NULL for a review without records: nothing is picked).
@@ -176,29 +191,21 @@ def pick_title_abstract_record(
     return None
 
 
-def open_title_abstract(
+def first_open_title_abstract(
     ids: list[int], *, review_id: int, stage: str, reviewer_id: int, required: int, skip: int | None
-) -> set[int]:
-    """Return which of ``ids`` are still in the reviewer's title/abstract queue (what candidates() holds)."""
+) -> Record | None:
+    """Return the first of ``ids`` still in the reviewer's title/abstract queue (what candidates() holds),
+    read with the panel's flags as :func:`pick_title_abstract_record` reads its pick; None if none is."""
     if not ids:
-        return set()
-    sql = _OPEN_AMONG.format(ids=", ".join(["%s"] * len(ids)))
+        return None
+    vendor = connection.vendor
+    pick = _FIRST_OPEN_TEMPLATE.format(
+        columns=f"{_RECORD_COLUMNS}, g.primary_id AS panel_group_primary", slice=_SLICES[vendor], pivot="0"
+    )
     params = _params(review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=[])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *ids])
-        return {int(row[0]) for row in cursor.fetchall()}
-
-
-# One record by its key, read as the pick reads it (columns, group primary, panel flags).
-_RECORD_WITH_FLAGS = _PICK_RECORD.format(
-    pick="SELECT {columns}, g.primary_id AS panel_group_primary FROM {record} r "
-    "LEFT JOIN {group} g ON g.id = r.duplicate_group_id WHERE r.id = %s".format(columns=_RECORD_COLUMNS, **_T)
-)
-
-
-def title_abstract_record(record_id: int, stage: str) -> Record | None:
-    """Return the record the prioritised queue picked, read with the panel's flags in one statement."""
-    return _panel_record(list(Record.objects.raw(_RECORD_WITH_FLAGS, [stage, stage, stage, record_id])))
+    ids_param = list(ids) if vendor == "postgresql" else json.dumps(list(ids))
+    found = Record.objects.raw(_PICK_RECORD.format(pick=pick), [stage, stage, stage, ids_param, *params])
+    return _panel_record(list(found))
 
 
 def _panel_record(found: list[Record]) -> Record | None:

@@ -168,6 +168,9 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # "Is a job of this kind queued for the review?" is asked after screening decisions (a queued
+        # refit makes another unnecessary): a range of this index, however many jobs the review has run.
+        indexes = [models.Index(fields=["review", "kind", "status"], name="job_review_kind_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.status})"

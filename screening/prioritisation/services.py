@@ -12,8 +12,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import BinaryField
-from django.db.models.functions import Substr
 
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
@@ -101,7 +99,11 @@ class PriorityPick(NamedTuple):
     """What :func:`next_prioritised` found: ``known`` False means "rank every candidate instead"."""
 
     known: bool
-    record_id: int | None = None
+    record: Any = None
+
+    @property
+    def record_id(self) -> int | None:
+        return None if self.record is None else int(self.record.pk)
 
 
 # The successive slices of the refit's order whose ids are checked against the reviewer's candidates.
@@ -109,63 +111,87 @@ _WALK_SLICES = ((0, 64), (64, 1_088), (1_088, 17_472))
 
 
 def next_prioritised(
-    *, review: Review, stage: str, reviewer: Any, still_open: Callable[[list[int]], set[int]]
+    *, review: Review, stage: str, reviewer: Any, first_open: Callable[[list[int]], Any]
 ) -> PriorityPick:
     """Return the head of ``reviewer``'s prioritised queue without reading every candidate.
 
     :func:`queue_order` needs all the candidates' ids: at 50,000 records, reading them took about 0.3 s.
-    This walks the last refit's order instead. It leaves out the records the reviewer has decided (one
-    indexed read), then asks ``still_open`` (the caller's one query: which of these ids are still
-    candidates) about the next 64 ids of the order, then the next 1,024, then 16,384. The first candidate met is the one
-    :func:`queue_order` would put first.
+    This walks the last refit's order instead. One statement reads the head of that order and the ids
+    the reviewer has decided, which are left out; ``first_open`` (the caller's one statement: the first of
+    these ids still a candidate, as a record) is then asked about the next 64 ids of the order, then the
+    next 1,024, then 16,384. The record it returns is the one :func:`queue_order` would put first.
 
     It answers ``known=False``, and the caller ranks every candidate, in three cases:
     - there is no model yet;
     - the random places are open (see :mod:`screening.prioritisation.ordering`);
     - no scored candidate lies in those slices (e.g. only records imported since the refit are left).
     """
-    mine = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).values_list("record_id", flat=True)
-    decided = np.fromiter(mine, dtype=np.int64)
-    top: int | None = None
+    top = None
+    head: _Head | None = None
     for start, stop in _WALK_SLICES:
         # Only the head of the order is read: as many ids as the reviewer's decisions plus the slices so far.
-        head = _order_head(review, stage, reviewer, len(decided) + stop)
+        head = _order_head(review, stage, reviewer, stop, head)
         if head is None:
             return PriorityPick(known=False)
-        order, n_classed_relevant = head
-        chunk = order[~np.isin(order, decided)][start:stop].tolist()
-        if not chunk:
+        places = np.flatnonzero(~np.isin(head.order, head.decided))[start:stop]
+        if not len(places):
             break
-        found = still_open(chunk)
-        top = next((pk for pk in chunk if pk in found), None)
+        top = first_open(head.order[places].tolist())
         if top is not None:
             break
-    if top is None:
+    if top is None or head is None:
         return PriorityPick(known=False)
     # The records the model classes relevant lead its order: while the top candidate is one of them, the
     # random places stay shut whatever the share, so the share is read only otherwise.
-    if np.any(order[:n_classed_relevant] == top):
-        return PriorityPick(known=True, record_id=top)
+    if np.any(head.order[: head.n_classed_relevant] == top.pk):
+        return PriorityPick(known=True, record=top)
     share = random_share_of(review, stage)
     run = dry_run_length(share)
     if share > 0 and _irrelevant_run(review, stage, reviewer, run) >= run:
         return PriorityPick(known=False)
-    return PriorityPick(known=True, record_id=top)
+    return PriorityPick(known=True, record=top)
 
 
-def _order_head(review: Review, stage: str, reviewer: Any, length: int) -> tuple[np.ndarray, int] | None:
-    """Return the first ``length`` ids of the reviewer's last refit order, and how many records it classed
-    relevant; None before the first model. Reads ``8 * length`` bytes of the order, not all of it (400 KB at
-    50,000 records)."""
-    row = (
-        Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY)
-        .annotate(head=Substr("ranked_ids", 1, 8 * length, output_field=BinaryField()))
-        .values_list("head", "n_classed_relevant")
-        .first()
+class _Head(NamedTuple):
+    """The head of a refit's order, how many records it classed relevant, and the reviewer's decided ids."""
+
+    order: np.ndarray
+    n_classed_relevant: int
+    decided: np.ndarray
+    whole: bool  # the order ended before the length asked for
+
+
+# The head of the reviewer's last refit order (8 bytes per id: as many ids as their decisions plus the
+# slices walked) with the ids they decided, in one statement: the walk runs on every keystroke.
+_ORDER_HEAD = """
+SELECT substr(k.ranked_ids, 1, CAST(8 * (%s + m.n) AS integer)), k.n_classed_relevant, m.ids
+FROM {ranking} k, (SELECT COUNT(*) AS n, {ids} AS ids FROM {decision} d
+                   WHERE d.review_id = %s AND d.stage = %s AND d.reviewer_id = %s) m
+WHERE k.review_id = %s AND k.stage = %s AND k.reviewer_id = %s AND k.status = %s
+"""
+# The decided ids as one comma-separated text: the two databases we run on name that aggregate differently.
+_IDS_TEXT = {"postgresql": "string_agg(CAST(d.record_id AS text), ',')", "sqlite": "group_concat(d.record_id, ',')"}
+
+
+def _order_head(review: Review, stage: str, reviewer: Any, length: int, known: _Head | None) -> _Head | None:
+    """Return the first ``length`` undecided places' worth of the reviewer's last refit order, with what the
+    walk needs beside it; None before the first model. Reads ``8 * (decided + length)`` bytes of the order,
+    not all of it (400 KB at 50,000 records). ``known``: the head read for an earlier slice, kept when it
+    is long enough or holds the whole order."""
+    if known is not None and (known.whole or len(known.order) - len(known.decided) >= length):
+        return known
+    sql = _ORDER_HEAD.format(
+        ranking=Ranking._meta.db_table, decision=Decision._meta.db_table, ids=_IDS_TEXT[connection.vendor]
     )
+    params = [length, review.pk, stage, reviewer.pk, review.pk, stage, reviewer.pk, RankingStatus.READY]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     if row is None or not row[0]:
         return None
-    return np.frombuffer(bytes(row[0]), dtype=np.int64), int(row[1])
+    decided = np.array(row[2].split(","), dtype=np.int64) if row[2] else np.empty(0, dtype=np.int64)
+    order = np.frombuffer(bytes(row[0]), dtype=np.int64)
+    return _Head(order, int(row[1]), decided, whole=len(order) < len(decided) + length)
 
 
 def _irrelevant_run(review: Review, stage: str, reviewer: Any, longest: int) -> int:
@@ -206,13 +232,13 @@ def retrain_maybe(*, review: Review, stage: str, reviewer: Any) -> Job | None:
     if found is None:
         n_decisions = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).count()
         ranking, _ = Ranking.objects.get_or_create(review=review, stage=stage, reviewer=reviewer)
-        ranking_id, last, n_records = ranking.pk, ranking.requested_at, ranking.n_records
+        ranking_id, last, n_records, pending = ranking.pk, ranking.requested_at, ranking.n_records, False
     else:
-        ranking_id, last, n_records, n_decisions = found
+        ranking_id, last, n_records, n_decisions, pending = found
     # Undone decisions shrink the count: refit then too, the labels changed.
     if n_decisions == last or (n_decisions > last and not retrain_due(n_decisions, last, n_records)):
         return None
-    if _retrain_pending(review, stage, reviewer):
+    if pending:  # a queued refit reads the labels when it runs, so it will see these decisions too
         return None
     with transaction.atomic():
         if not Ranking.objects.filter(pk=ranking_id, requested_at=last).update(requested_at=n_decisions):
@@ -222,34 +248,38 @@ def retrain_maybe(*, review: Review, stage: str, reviewer: Any) -> Job | None:
         )
 
 
-_TABLES = {"decision": Decision._meta.db_table, "ranking": Ranking._meta.db_table}
+_TABLES = {"decision": Decision._meta.db_table, "ranking": Ranking._meta.db_table, "job": Job._meta.db_table}
+# The ranking's trigger state, the reviewer's decision count and whether a refit of theirs is queued.
 _RANKING_AND_COUNT = """
 SELECT k.id, k.requested_at, k.n_records,
-  (SELECT COUNT(*) FROM {decision} d WHERE d.review_id = %s AND d.stage = %s AND d.reviewer_id = %s)
+  (SELECT COUNT(*) FROM {decision} d WHERE d.review_id = %s AND d.stage = %s AND d.reviewer_id = %s),
+  EXISTS (SELECT 1 FROM {job} j WHERE j.review_id = %s AND j.kind = %s AND j.status = %s
+          AND {param_stage} = %s AND {param_reviewer} = %s)
 FROM {ranking} k WHERE k.review_id = %s AND k.stage = %s AND k.reviewer_id = %s
-""".format(**_TABLES)
+"""
+# A job's parameters, read as text: the two databases we run on spell the JSON access differently.
+_JOB_PARAMS = {
+    "postgresql": {"param_stage": "j.params ->> 'stage'", "param_reviewer": "j.params ->> 'reviewer'"},
+    "sqlite": {
+        "param_stage": "json_extract(j.params, '$.stage')",
+        "param_reviewer": "CAST(json_extract(j.params, '$.reviewer') AS text)",
+    },
+}
 
 
-def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, int, int, int] | None:
-    """Return (ranking id, requested_at, records scored, the reviewer's decision count); None: no ranking row.
+def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, int, int, int, bool] | None:
+    """Return (ranking id, requested_at, records scored, the reviewer's decision count, a refit queued);
+    None: no ranking row.
 
-    This runs after every decision, so it is one fixed statement rather than a count and a get_or_create.
+    This runs after every decision, so it is one fixed statement rather than a count, a get_or_create and
+    a query of the jobs.
     """
+    sql = _RANKING_AND_COUNT.format(**_TABLES, **_JOB_PARAMS[connection.vendor])
+    job = [review.pk, RETRAIN_JOB, JobStatus.QUEUED, stage, str(reviewer.pk)]
     with connection.cursor() as cursor:
-        cursor.execute(_RANKING_AND_COUNT, [review.pk, stage, reviewer.pk, review.pk, stage, reviewer.pk])
+        cursor.execute(sql, [review.pk, stage, reviewer.pk, *job, review.pk, stage, reviewer.pk])
         row = cursor.fetchone()
-    return (row[0], row[1], row[2], row[3]) if row else None
-
-
-def _retrain_pending(review: Review, stage: str, reviewer: Any) -> bool:
-    # A queued job reads the labels when it runs, so it will see these decisions too.
-    return Job.objects.filter(
-        review=review,
-        kind=RETRAIN_JOB,
-        status=JobStatus.QUEUED,
-        params__stage=stage,
-        params__reviewer=reviewer.pk,
-    ).exists()
+    return (row[0], row[1], row[2], row[3], bool(row[4])) if row else None
 
 
 def features_prepare(*, review: Review, progress: Any = None, **_: Any) -> None:

@@ -215,34 +215,40 @@ def test_the_record_read_with_the_pick_equals_the_record_read_by_the_orm(cast, r
     assert picked.fulltext.note == "asked the authors"
 
 
-def test_the_prioritised_slice_check_agrees_with_the_orm_definition(cast, records, reviewer2, decide):
-    """Which ids of a slice are still open, by the fixed statement, is what candidates() holds."""
-    from screening.queue_sql import open_title_abstract
+def test_the_prioritised_slice_pick_agrees_with_the_orm_definition(cast, records, reviewer2, decide):
+    """The first id of a slice still open, by the fixed statement, is the first of them candidates() holds."""
+    from screening.queue_sql import first_open_title_abstract
 
     _out_of_my_queue(cast, records, reviewer2, decide)
     ids = [r.pk for r in records]
     allowed = set(
         candidates(cast.review, "title_abstract", cast.reviewer).filter(pk__in=ids).values_list("pk", flat=True)
     )
-    args = {"review_id": cast.review.pk, "stage": "title_abstract", "reviewer_id": cast.reviewer.pk, "required": 2}
-    assert open_title_abstract(ids, skip=None, **args) == allowed
     assert records[0].pk not in allowed and records[1].pk not in allowed and records[2].pk not in allowed
-    assert open_title_abstract(ids, skip=records[3].pk, **args) == allowed - {records[3].pk}
-    assert open_title_abstract([], skip=None, **args) == set()
+    args = {"review_id": cast.review.pk, "stage": "title_abstract", "reviewer_id": cast.reviewer.pk, "required": 2}
+    for sequence in (ids, ids[::-1], ids[2:] + ids[:2], [ids[1], ids[5], ids[0], ids[4]]):
+        expected = next(pk for pk in sequence if pk in allowed)
+        assert first_open_title_abstract(sequence, skip=None, **args).pk == expected, sequence
+        after_skip = next(pk for pk in sequence if pk in allowed - {expected})
+        assert first_open_title_abstract(sequence, skip=expected, **args).pk == after_skip, sequence
+    assert first_open_title_abstract([records[0].pk, records[1].pk], skip=None, **args) is None
+    assert first_open_title_abstract([], skip=None, **args) is None
 
 
 def test_the_prioritised_record_read_carries_the_orm_panel_flags(cast, records, reviewer2, decide):
-    """The record read by key in one statement has the flags with_panel_flags() gives it."""
+    """The record picked from a slice, in one statement, has the flags with_panel_flags() gives it."""
     from review.models import Record
     from screening.queue import with_panel_flags
-    from screening.queue_sql import title_abstract_record
+    from screening.queue_sql import first_open_title_abstract
     from screening.services_records import comment_add, note_save
 
     decide(records[0], reviewer2, "include")
     comment_add(record=records[1], stage="title_abstract", author=reviewer2, text="Is this a trial?")
     note_save(record=records[1], stage="title_abstract", author=reviewer2, text="check dose", tags=[])
+    args = {"review_id": cast.review.pk, "stage": "title_abstract", "reviewer_id": cast.reviewer.pk, "required": 2}
+    args["skip"] = None
     for record in records[:3]:
-        read = title_abstract_record(record.pk, "title_abstract")
+        read = first_open_title_abstract([record.pk], **args)
         orm = with_panel_flags(Record.objects.filter(pk=record.pk), "title_abstract", cast.reviewer).get()
         assert read.pk == record.pk and read.title == orm.title
         for name in ("panel_mine", "panel_has_history", "panel_has_notes", "panel_has_comments"):

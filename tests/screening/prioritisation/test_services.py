@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from review.models import Job
+from review.models import Job, Record
 from screening.models import FeatureSet, Ranking, RankingStatus
 from screening.prioritisation import store
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
@@ -131,6 +131,21 @@ def test_retrain_maybe_waits_for_the_batch(cast, topics, decide):
     assert retrain_maybe(review=cast.review, stage=STAGE, reviewer=cast.reviewer) is None
 
 
+def test_a_queued_refit_holds_back_the_next_one_of_the_same_reviewer_only(cast, topics, decide, reviewer2):
+    """While a refit of the reviewer waits in the queue, more decisions start none (it will read them);
+    another reviewer's queued refit, or one that has finished, does not hold theirs back."""
+    decide(topics["bone"][0], reviewer2, "include")
+    theirs = retrain_maybe(review=cast.review, stage=STAGE, reviewer=reviewer2)
+    decide(topics["bone"][0], cast.reviewer, "include")
+    mine = retrain_maybe(review=cast.review, stage=STAGE, reviewer=cast.reviewer)
+    assert theirs is not None and mine is not None and mine.params == {"stage": STAGE, "reviewer": cast.reviewer.pk}
+    decide(topics["heart"][0], cast.reviewer, "exclude")  # due again: one more decision (a small review)
+    assert retrain_maybe(review=cast.review, stage=STAGE, reviewer=cast.reviewer) is None
+    Job.objects.filter(pk=mine.pk).update(status="done")
+    assert retrain_maybe(review=cast.review, stage=STAGE, reviewer=cast.reviewer) is not None
+    assert Job.objects.get(pk=theirs.pk).status == "queued"
+
+
 def test_the_random_share_is_the_leads_setting(cast):
     """A stage without settings uses the default share; the lead's value replaces it."""
     assert random_share_of(cast.review, STAGE) == pytest.approx(0.02)
@@ -236,8 +251,15 @@ def _pool(cast, reviewer):
     return candidates(cast.review, STAGE, reviewer).order_by().values_list("pk", flat=True)
 
 
-def _open_in(pool):
-    return lambda ids: set(pool.filter(pk__in=ids))
+def _first_in(pool):
+    """The walk's question, asked of the ORM's candidates: the first of these ids still open, as a record."""
+
+    def first_open(ids):
+        found = set(pool.filter(pk__in=ids))
+        chosen = next((pk for pk in ids if pk in found), None)
+        return None if chosen is None else Record.objects.get(pk=chosen)
+
+    return first_open
 
 
 def _full_ranking(cast, reviewer):
@@ -252,7 +274,7 @@ def test_the_page_walks_the_refits_order_to_the_record_the_full_ranking_puts_fir
     _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
     for _ in range(3):
         pick = next_prioritised(
-            review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(_pool(cast, cast.reviewer))
+            review=cast.review, stage=STAGE, reviewer=cast.reviewer, first_open=_first_in(_pool(cast, cast.reviewer))
         )
         assert pick.known and pick.record_id == _full_ranking(cast, cast.reviewer)[0]
         assert next_record(cast.review, STAGE, cast.reviewer).pk == pick.record_id  # the page's fixed statements
@@ -267,17 +289,17 @@ def test_the_walk_leaves_the_choice_to_the_full_ranking_when_it_cannot_decide(ca
     priority_settings_update(review=cast.review, stage=STAGE, random_share=0.5)
     decide(topics["heart"][2], cast.reviewer, "exclude")
     decide(topics["heart"][3], cast.reviewer, "exclude")  # a run of 2 opens the places at 50 %...
-    pick = next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(pool))
+    pick = next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, first_open=_first_in(pool))
     assert pick.known  # ...but the model still classes the top candidate relevant
     Ranking.objects.filter(review=cast.review, reviewer=cast.reviewer).update(n_classed_relevant=0)
     assert not next_prioritised(
-        review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(pool)
+        review=cast.review, stage=STAGE, reviewer=cast.reviewer, first_open=_first_in(pool)
     ).known
     newcomer = RecordFactory(review=cast.review, batch__source__review=cast.review, title="Imported after the refit")
     only_new = pool.filter(pk=newcomer.pk)
     priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
     assert not next_prioritised(
-        review=cast.review, stage=STAGE, reviewer=cast.reviewer, still_open=_open_in(only_new)
+        review=cast.review, stage=STAGE, reviewer=cast.reviewer, first_open=_first_in(only_new)
     ).known
 
 
