@@ -10,7 +10,7 @@ figure for a trivial Django view (plain text, no database) served by the same wo
 
     python bench/screening_load.py [--database-url postgres://...] [--records 50000] [--reviewers 20]
                                    [--duration 60] [--workers 4] [--order random|imported|prioritised]
-                                   [--fresh]
+                                   [--decided N] [--fresh]
 
 Everything runs on 127.0.0.1. The last line printed is one JSON object with the figures.
 
@@ -121,7 +121,7 @@ def _django(env: dict[str, str]) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _build_review(records: int, reviewers: int, order: str, fresh: bool) -> tuple[Any, list[Any]]:
+def _build_review(records: int, reviewers: int, order: str, fresh: bool, decided: int = 0) -> tuple[Any, list[Any]]:
     """Create (or reuse) the bench review with its records and reviewers; clear earlier screening."""
     from django.contrib.auth import get_user_model
 
@@ -160,12 +160,45 @@ def _build_review(records: int, reviewers: int, order: str, fresh: bool) -> tupl
     DecisionHistory.objects.filter(review=review).delete()
     AuditEvent.objects.filter(review=review, object_type__startswith="screening.").delete()
     Ranking.objects.filter(review=review).delete()
+    if decided:
+        _earlier_decisions(review, users, decided)
     if order == "prioritised":
         _first_models(review, users)
     # Planner statistics and the visibility map after the bulk insert, as autovacuum gathers them shortly
     # after one on a default server (this machine's PostgreSQL runs with autovacuum off).
     _analyze()
     return review, users
+
+
+def _earlier_decisions(review: Any, users: list[Any], per_reviewer: int) -> None:
+    """Give each reviewer ``per_reviewer`` decisions already made (a review late in screening).
+
+    Each record gets one decision at most, so every reviewer still has most of the records open; about
+    one in ten is an include.
+    """
+    from review.models import Record
+    from screening.models import Decision
+
+    ids = list(Record.objects.filter(review=review).order_by("pk").values_list("pk", flat=True))
+    first = 2 * len(users)  # the records _first_models decides
+    if first + per_reviewer * len(users) > len(ids):
+        raise SystemExit(f"error: {len(ids)} records cannot take {per_reviewer} decisions per reviewer")
+    rng = random.Random(7)
+    for i, user in enumerate(users):
+        start = first + i * per_reviewer
+        Decision.objects.bulk_create(
+            [
+                Decision(
+                    review=review,
+                    record_id=record_id,
+                    stage=STAGE,
+                    reviewer=user,
+                    value="include" if rng.random() < 0.1 else "exclude",
+                )
+                for record_id in ids[start : start + per_reviewer]
+            ],
+            batch_size=BATCH,
+        )
 
 
 def _first_models(review: Any, users: list[Any]) -> None:
@@ -430,6 +463,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--order", choices=("random", "imported", "prioritised"), default="random")
     parser.add_argument("--fresh", action="store_true", help="rebuild the review even if it exists")
+    parser.add_argument(
+        "--decided", type=int, default=0, help="decisions each reviewer has already made (late in screening)"
+    )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("error: the screening benchmark runs on PostgreSQL (give --database-url postgres://...)")
@@ -438,7 +474,7 @@ def main() -> None:
     _django(env)
     load_before = os.getloadavg()
     began = time.monotonic()
-    review, users = _build_review(args.records, args.reviewers, args.order, args.fresh)
+    review, users = _build_review(args.records, args.reviewers, args.order, args.fresh, args.decided)
     sessions = [_session_key(user) for user in users]
     setup_s = time.monotonic() - began
     port = _free_port()
@@ -455,6 +491,7 @@ def main() -> None:
         "workers": args.workers,
         "worker_class": "sync",
         "order": args.order,
+        "decided_before": args.decided,
         "duration_s": args.duration,
         "setup_s": round(setup_s, 1),
         "goal_p95_ms": GOAL_P95_MS,

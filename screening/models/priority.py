@@ -6,6 +6,8 @@ process reads them, so any number of processes and machines rank alike (DESIGN.m
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +16,10 @@ from django.db import models
 from review.models import Review
 from screening.models.workflow import Stage
 from screening.prioritisation.ordering import DEFAULT_RANDOM_SHARE
+
+# Rankings stored before the refits left their labelled records out of ``ranked_ids`` read as if their
+# labels came before any decision: the queue then leaves out all the reviewer's decisions, as it did.
+LABELS_READ_BEFORE_ANY = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class FeatureSet(models.Model):
@@ -58,14 +64,19 @@ class Ranking(models.Model):
     scores = models.BinaryField(default=b"", help_text="float32 scores in [0, 1], aligned with record_ids")
     ranked_ids = models.BinaryField(
         default=b"",
-        help_text="int64 record ids from the highest score to the lowest (ties in the refit's random order)",
+        help_text="int64 ids of the records the refit had no label for, from the highest score to the lowest "
+        "(ties in the refit's random order)",
+    )
+    labels_read_at = models.DateTimeField(
+        default=LABELS_READ_BEFORE_ANY,
+        help_text="when the last refit read its labels: the reviewer's decisions since then are still in ranked_ids",
     )
     relevant_from = models.FloatField(
         null=True, blank=True, help_text="lowest score the model classes as relevant; empty: it classes none so"
     )
     n_records = models.PositiveIntegerField(default=0, help_text="records the last refit scored")
     n_classed_relevant = models.PositiveIntegerField(
-        default=0, help_text="records the last refit classed relevant: the first of ranked_ids"
+        default=0, help_text="records of ranked_ids the last refit classed relevant: the first of them"
     )
     trained_on = models.PositiveIntegerField(default=0, help_text="labels the scores were fitted on")
     relevant_labels = models.PositiveIntegerField(default=0)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from review.jobs import JobError, Progress, job_handler
 from review.models import Job, Review
@@ -26,6 +27,9 @@ def ranking_retrain(*, review: Review, stage: str, reviewer: Any) -> dict[str, A
     With labels of one class only, no model is fitted and the ranking says so (the queue stays random).
     """
     timer = Timer()
+    # Taken before the labels are read: a decision saved after this is either among the labels or known,
+    # by its time, to be newer than them (services.next_prioritised leaves such decisions out).
+    labels_read_at = timezone.now()
     labels = training_labels(review=review, stage=stage, reviewer=reviewer)
     labelled_ids = np.asarray(sorted(labels), dtype=np.int64)
     values = np.asarray([labels[int(pk)] for pk in labelled_ids], dtype=bool)
@@ -56,6 +60,8 @@ def ranking_retrain(*, review: Review, stage: str, reviewer: Any) -> dict[str, A
         scores=scores,
         labels=values[known],
         seconds=timer.seconds,
+        labelled_ids=labelled_ids,
+        labels_read_at=labels_read_at,
     )
     timer.lap("write")
     return {

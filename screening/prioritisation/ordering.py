@@ -113,7 +113,7 @@ def follow_order(candidate_ids: Sequence[int] | np.ndarray, order: np.ndarray, *
     unscored = np.setdiff1d(ids, order)
     if len(unscored) == 0:
         return in_order.tolist()
-    middle = len(in_order) // 2
+    middle = (len(in_order) + 1) // 2  # the first record of the order stays first, as the walk finds it
     unscored = np.random.default_rng(seed).permutation(unscored)
     return np.concatenate([in_order[:middle], unscored, in_order[middle:]]).tolist()
 

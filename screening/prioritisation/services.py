@@ -37,6 +37,7 @@ from screening.selectors import screenable_records, training_labels
 
 __all__ = [
     "PriorityPick",
+    "has_model",
     "next_prioritised",
     "priority_settings_update",
     "queue_order",
@@ -62,6 +63,11 @@ def priority_settings_update(*, review: Review, stage: str, random_share: float)
         review=review, stage=stage, defaults={"random_share": random_share}
     )
     return found
+
+
+def has_model(*, review: Review, stage: str, reviewer: Any) -> bool:
+    """Return whether the reviewer has a model at ``stage`` (their queue is a random order until then)."""
+    return Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY).exists()
 
 
 def _ranking(review: Review, stage: str, reviewer: Any) -> Ranking | None:
@@ -96,10 +102,12 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
 
 
 class PriorityPick(NamedTuple):
-    """What :func:`next_prioritised` found: ``known`` False means "rank every candidate instead"."""
+    """What :func:`next_prioritised` found: ``known`` False means "rank every candidate instead", and
+    ``has_model`` False that the reviewer has no model yet (their queue is then a random order)."""
 
     known: bool
     record: Any = None
+    has_model: bool = True
 
     @property
     def record_id(self) -> int | None:
@@ -116,13 +124,15 @@ def next_prioritised(
     """Return the head of ``reviewer``'s prioritised queue without reading every candidate.
 
     :func:`queue_order` needs all the candidates' ids: at 50,000 records, reading them took about 0.3 s.
-    This walks the last refit's order instead. One statement reads the head of that order and the ids
-    the reviewer has decided, which are left out; ``first_open`` (the caller's one statement: the first of
-    these ids still a candidate, as a record) is then asked about the next 64 ids of the order, then the
-    next 1,024, then 16,384. The record it returns is the one :func:`queue_order` would put first.
+    This walks the last refit's order instead, which holds the records it had no label for. One statement
+    reads the head of that order and the records the reviewer decided since, which are left out;
+    ``first_open`` (the caller's one statement: the first of these ids still a candidate, as a record) is
+    then asked about the next 64 ids of the order, then the next 1,024, then 16,384. The record it
+    returns is the one :func:`queue_order` would put first. Its cost depends on the decisions since the
+    last refit, not on all the reviewer's decisions.
 
-    It answers ``known=False``, and the caller ranks every candidate, in three cases:
-    - there is no model yet;
+    It answers ``known=False`` with ``has_model=False`` when there is no model yet; and ``known=False``,
+    for the caller to rank every candidate, in two cases:
     - the random places are open (see :mod:`screening.prioritisation.ordering`);
     - no scored candidate lies in those slices (e.g. only records imported since the refit are left).
     """
@@ -132,7 +142,7 @@ def next_prioritised(
         # Only the head of the order is read: as many ids as the reviewer's decisions plus the slices so far.
         head = _order_head(review, stage, reviewer, stop, head)
         if head is None:
-            return PriorityPick(known=False)
+            return PriorityPick(known=False, has_model=False)
         places = np.flatnonzero(~np.isin(head.order, head.decided))[start:stop]
         if not len(places):
             break
@@ -153,7 +163,7 @@ def next_prioritised(
 
 
 class _Head(NamedTuple):
-    """The head of a refit's order, how many records it classed relevant, and the reviewer's decided ids."""
+    """The head of a refit's order, how many records it classed relevant, and the ids the reviewer decided since."""
 
     order: np.ndarray
     n_classed_relevant: int
@@ -161,14 +171,19 @@ class _Head(NamedTuple):
     whole: bool  # the order ended before the length asked for
 
 
-# The head of the reviewer's last refit order (8 bytes per id: as many ids as their decisions plus the
-# slices walked) with the ids they decided, in one statement: the walk runs on every keystroke.
+# The head of the reviewer's last refit order (8 bytes per id: as many ids as the decisions they made since
+# the refit read its labels, plus the slices walked), with those decisions' record ids, in one statement:
+# the walk runs on every keystroke. The refit left its labelled records out of the order, so only the
+# decisions made since are read, a range of the (reviewer, stage, updated_at) index.
 _ORDER_HEAD = """
-SELECT substr(k.ranked_ids, 1, CAST(8 * (%s + m.n) AS integer)), k.n_classed_relevant, m.ids
-FROM {ranking} k, (SELECT COUNT(*) AS n, {ids} AS ids FROM {decision} d
-                   WHERE d.review_id = %s AND d.stage = %s AND d.reviewer_id = %s) m
-WHERE k.review_id = %s AND k.stage = %s AND k.reviewer_id = %s AND k.status = %s
+SELECT substr(k.ranked_ids, 1, CAST(8 * (%s + (SELECT COUNT(*) FROM {decision} d WHERE {since})) AS integer)),
+  k.n_classed_relevant, (SELECT {ids} FROM {decision} d WHERE {since})
+FROM {ranking} k WHERE k.review_id = %s AND k.stage = %s AND k.reviewer_id = %s AND k.status = %s
 """
+_SINCE_LABELS = (
+    "d.reviewer_id = k.reviewer_id AND d.stage = k.stage AND d.updated_at >= k.labels_read_at "
+    "AND d.review_id = k.review_id"
+)
 # The decided ids as one comma-separated text: the two databases we run on name that aggregate differently.
 _IDS_TEXT = {"postgresql": "string_agg(CAST(d.record_id AS text), ',')", "sqlite": "group_concat(d.record_id, ',')"}
 
@@ -181,16 +196,19 @@ def _order_head(review: Review, stage: str, reviewer: Any, length: int, known: _
     if known is not None and (known.whole or len(known.order) - len(known.decided) >= length):
         return known
     sql = _ORDER_HEAD.format(
-        ranking=Ranking._meta.db_table, decision=Decision._meta.db_table, ids=_IDS_TEXT[connection.vendor]
+        ranking=Ranking._meta.db_table,
+        decision=Decision._meta.db_table,
+        ids=_IDS_TEXT[connection.vendor],
+        since=_SINCE_LABELS,
     )
-    params = [length, review.pk, stage, reviewer.pk, review.pk, stage, reviewer.pk, RankingStatus.READY]
+    params = [length, review.pk, stage, reviewer.pk, RankingStatus.READY]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None or not row[0]:
+    if row is None:
         return None
     decided = np.array(row[2].split(","), dtype=np.int64) if row[2] else np.empty(0, dtype=np.int64)
-    order = np.frombuffer(bytes(row[0]), dtype=np.int64)
+    order = np.frombuffer(bytes(row[0] or b""), dtype=np.int64)  # empty: stored before the refits kept an order
     return _Head(order, int(row[1]), decided, whole=len(order) < len(decided) + length)
 
 

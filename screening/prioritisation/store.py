@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import datetime
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -92,11 +93,14 @@ def ranking_write(
     scores: Scores | None,
     labels: np.ndarray,
     seconds: dict[str, float],
+    labelled_ids: np.ndarray | None = None,
+    labels_read_at: datetime | None = None,
 ) -> bool:
     """Store a refit's scores (None: one class only) unless a refit on more labels already wrote.
 
     Returns True when written. One conditional UPDATE, so a job delivered twice, or two jobs racing,
-    never leave a half-written or older ranking.
+    never leave a half-written or older ranking. The stored order (``ranked_ids``) leaves out
+    ``labelled_ids``, the records the refit had labels for, read at ``labels_read_at``.
     """
     ranking, _ = Ranking.objects.get_or_create(review=review, stage=stage, reviewer=reviewer)
     fields: dict[str, Any] = {
@@ -120,14 +124,20 @@ def ranking_write(
         values = scores.values.astype(np.float32)
         # The queue walks this order (services.next_prioritised); ties take a random order fixed per refit.
         seed = seed_of(review.pk, stage, reviewer.pk, len(labels))
+        ranked = np.asarray(rank(ids, ids, values, seed=seed), dtype=np.int64)
+        # The labelled records are out of the reviewer's queue (an undo puts one back: it then waits as an
+        # unscored record until the next refit). Left out, the order's head holds no more decided records
+        # than the reviewer made since this refit, and the walk reads no more than that.
+        unlabelled = ~np.isin(ids, labelled_ids if labelled_ids is not None else [])
         fields.update(
             status=RankingStatus.READY,
             record_ids=ids.tobytes(),
             scores=values.tobytes(),
-            ranked_ids=np.asarray(rank(ids, ids, values, seed=seed), dtype=np.int64).tobytes(),
+            ranked_ids=ranked[np.isin(ranked, ids[unlabelled])].tobytes(),
+            labels_read_at=labels_read_at or timezone.now(),
             n_classed_relevant=0
             if scores.relevant_from is None
-            else int(np.count_nonzero(values >= scores.relevant_from)),
+            else int(np.count_nonzero(values[unlabelled] >= scores.relevant_from)),
             relevant_from=scores.relevant_from,
             n_records=len(record_ids),
         )

@@ -53,16 +53,38 @@ def test_prioritised_order_falls_back_without_the_model(cast, records, monkeypat
 
 
 def test_prioritised_order_follows_the_ranking(cast, records, monkeypatch):
-    """With a ranker installed, the record it ranks first comes first."""
+    """With a model whose stored order the walk cannot use, the record the ranker puts first comes first."""
     import screening.queue as queue
+    from screening.models import Ranking, RankingStatus
 
     monkeypatch.setattr(queue, "_ranker", lambda: lambda **kw: sorted(kw["candidate_ids"], reverse=True))
+    ready = RankingStatus.READY
+    Ranking.objects.create(review=cast.review, stage="title_abstract", reviewer=cast.reviewer, status=ready)
     queue_order_set(review=cast.review, user=cast.reviewer, order=QueueOrder.PRIORITISED)
     assert next_record(cast.review, "title_abstract", cast.reviewer) == records[-1]
     assert [r.pk for r in queue_page(cast.review, "title_abstract", cast.reviewer, limit=2)] == [
         records[-1].pk,
         records[-2].pk,
     ]
+
+
+def test_before_the_first_model_the_prioritised_queue_is_the_random_order(cast, records, decide, monkeypatch):
+    """No model yet: the page picks as random order does, without ranking every candidate, and the API's
+    list starts at that record."""
+    import screening.queue as queue
+
+    def rank_everything(**kwargs):
+        raise AssertionError("ranked every candidate")
+
+    monkeypatch.setattr(queue, "_ranker", lambda: rank_everything)
+    for value in ("include", "include", "include"):  # one class only: still no model
+        queue_order_set(review=cast.review, user=cast.reviewer, order=QueueOrder.RANDOM)
+        expected = next_record(cast.review, "title_abstract", cast.reviewer)
+        queue_order_set(review=cast.review, user=cast.reviewer, order=QueueOrder.PRIORITISED)
+        picked = next_record(cast.review, "title_abstract", cast.reviewer)
+        assert picked == expected
+        assert queue_page(cast.review, "title_abstract", cast.reviewer, limit=3)[0] == picked
+        decide(picked, cast.reviewer, value)
 
 
 def test_back_and_forth_follow_my_own_timeline(cast, records, decide):

@@ -194,6 +194,14 @@ def test_the_retrain_stores_where_the_model_classes_a_record_relevant(cast, topi
     assert (scored_ids == features.record_ids).all()
     assert ((scores >= ranking.relevant_from) == relevant).all()
     assert relevant[np.isin(scored_ids, _ids(topics["bone"]))].all()
+    # The stored order holds the records without a label, best first; those it classes relevant lead it.
+    order = ranking.order()
+    unlabelled = ~np.isin(scored_ids, ids)
+    assert sorted(order.tolist()) == scored_ids[unlabelled].tolist()
+    in_order = scores[np.searchsorted(scored_ids, order)]
+    assert (np.diff(in_order) <= 0).all()
+    assert ranking.n_classed_relevant == np.count_nonzero(relevant & unlabelled) > 0
+    assert (in_order[: ranking.n_classed_relevant] >= ranking.relevant_from).all()
 
 
 def test_a_cached_matrix_whose_file_is_gone_is_built_again(cast, topics):
@@ -280,6 +288,22 @@ def test_the_page_walks_the_refits_order_to_the_record_the_full_ranking_puts_fir
         assert next_record(cast.review, STAGE, cast.reviewer).pk == pick.record_id  # the page's fixed statements
         assert pick.record_id in _ids(topics["bone"])
         decide(next(r for r in topics["bone"] if r.pk == pick.record_id), cast.reviewer, "include")
+
+
+def test_the_walk_reads_only_the_decisions_made_since_the_refit(cast, topics, decide):
+    """The refit's order leaves out what it was trained on, so the walk reads the decisions made since, not all."""
+    from screening.prioritisation.services import _order_head
+
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
+    _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    head = _order_head(cast.review, STAGE, cast.reviewer, 64, None)
+    assert head is not None and len(head.decided) == 0
+    assert not np.isin(head.order, _ids(topics["bone"][:2] + topics["heart"][:2])).any()
+    top = next_record(cast.review, STAGE, cast.reviewer)
+    decide(top, cast.reviewer, "include")
+    head = _order_head(cast.review, STAGE, cast.reviewer, 64, None)
+    assert head.decided.tolist() == [top.pk] and head.order[0] == top.pk  # read, then left out by the walk
+    assert next_record(cast.review, STAGE, cast.reviewer).pk == _full_ranking(cast, cast.reviewer)[0] != top.pk
 
 
 def test_the_walk_leaves_the_choice_to_the_full_ranking_when_it_cannot_decide(cast, topics, decide):
