@@ -12,15 +12,17 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Max, Min
 
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
-from review.models import Job, JobStatus, Review
+from review.models import Job, JobStatus, Record, Review
 from screening.models import Decision, DecisionValue, PrioritySettings, Ranking, RankingStatus
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
 from screening.prioritisation.model import retrain_due
 from screening.prioritisation.ordering import (
     DEFAULT_RANDOM_SHARE,
+    RandomFirst,
     dry_run_length,
     expects_relevant,
     follow_order,
@@ -98,7 +100,38 @@ def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: lis
     share = random_share_of(review, stage)
     expects = share > 0 and expects_relevant(ranked, scored_ids, scores, ranking.relevant_from)
     dry = _irrelevant_run(review, stage, reviewer, dry_run_length(share)) if share > 0 and not expects else 0
-    return mix_random(ranked, share, seed=seed, dry_run=dry, model_expects_relevant=expects)
+    if share == 0 or expects or dry < dry_run_length(share) or not ranked:
+        return mix_random(ranked, share, seed=seed, dry_run=dry, model_expects_relevant=expects)  # as ranked
+    # The random places are open. The first is drawn as the page draws it (RandomFirst), the others by
+    # mix_random among the rest.
+    waiting = set(ranked)
+    drawn = _random_first(review, stage, reviewer, share, lambda ids: next((pk for pk in ids if pk in waiting), None))
+    first = drawn if isinstance(drawn, int) else ranked[0]  # not drawn, or no candidate among the draws
+    rest = [pk for pk in ranked if pk != first]
+    return [first, *mix_random(rest, share, seed=seed, dry_run=dry, model_expects_relevant=expects)]
+
+
+# What _random_first answers when the first place is not a random one.
+_NOT_DRAWN = object()
+
+
+def _random_first(
+    review: Review, stage: str, reviewer: Any, share: float, first_candidate: Callable[[list[int]], Any]
+) -> Any:
+    """Draw whether the first place of the reviewer's queue, its random places open, is a random record.
+
+    Returns ``_NOT_DRAWN`` when it is not (the ranking's first takes it), the record ``first_candidate``
+    found among the drawn ids, or None when the draws found no candidate. Fixed until the reviewer's next
+    decision (the seed counts their decisions), the same for the page and the API's list.
+    """
+    n_decisions = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).count()
+    draw = RandomFirst(seed_of(review.pk, stage, reviewer.pk, "first place", n_decisions), share)
+    if not draw.is_random:
+        return _NOT_DRAWN
+    ids = Record.objects.filter(review=review).aggregate(low=Min("pk"), high=Max("pk"))
+    if ids["low"] is None:
+        return None
+    return draw.pick(ids["low"], ids["high"], first_candidate)
 
 
 class PriorityPick(NamedTuple):
@@ -131,15 +164,19 @@ def next_prioritised(
     returns is the one :func:`queue_order` would put first. Its cost depends on the decisions since the
     last refit, not on all the reviewer's decisions.
 
+    Once the random places are open (see :mod:`screening.prioritisation.ordering`), the first place is,
+    with probability ``share``, a candidate drawn at random (:class:`ordering.RandomFirst`), as in
+    :func:`queue_order`.
+
     It answers ``known=False`` with ``has_model=False`` when there is no model yet; and ``known=False``,
     for the caller to rank every candidate, in two cases:
-    - the random places are open (see :mod:`screening.prioritisation.ordering`);
+    - the first place is a random one and the draws met no candidate (very few are left);
     - no scored candidate lies in those slices (e.g. only records imported since the refit are left).
     """
     top = None
     head: _Head | None = None
     for start, stop in _WALK_SLICES:
-        # Only the head of the order is read: as many ids as the reviewer's decisions plus the slices so far.
+        # Only the head of the order is read: as many ids as the decisions since the refit plus the slices.
         head = _order_head(review, stage, reviewer, stop, head)
         if head is None:
             return PriorityPick(known=False, has_model=False)
@@ -157,9 +194,14 @@ def next_prioritised(
         return PriorityPick(known=True, record=top)
     share = random_share_of(review, stage)
     run = dry_run_length(share)
-    if share > 0 and _irrelevant_run(review, stage, reviewer, run) >= run:
-        return PriorityPick(known=False)
-    return PriorityPick(known=True, record=top)
+    if share == 0 or _irrelevant_run(review, stage, reviewer, run) < run:
+        return PriorityPick(known=True, record=top)
+    # The random places are open: the first place is a random candidate with probability ``share``,
+    # drawn from the review's id range without reading the candidates (see ordering.RandomFirst).
+    drawn = _random_first(review, stage, reviewer, share, first_open)
+    if drawn is _NOT_DRAWN:
+        return PriorityPick(known=True, record=top)
+    return PriorityPick(known=drawn is not None, record=drawn)
 
 
 class _Head(NamedTuple):

@@ -306,19 +306,50 @@ def test_the_walk_reads_only_the_decisions_made_since_the_refit(cast, topics, de
     assert next_record(cast.review, STAGE, cast.reviewer).pk == _full_ranking(cast, cast.reviewer)[0] != top.pk
 
 
+@pytest.mark.parametrize("first_place_random", [None, True, False])
+def test_with_the_random_places_open_the_page_shows_the_first_of_the_listed_queue(
+    cast, topics, decide, django_assert_max_num_queries, monkeypatch, first_place_random
+):
+    """A dry run and no record classed relevant open the random places: the first place is drawn (a random
+    candidate, or the ranking's first) as the API's list draws it, in a few queries, anew after each decision.
+    The draw is forced either way (True, False) to check both, and left to the seed (None)."""
+    from screening.prioritisation import services
+    from screening.prioritisation.ordering import RandomFirst
+
+    if first_place_random is not None:
+        monkeypatch.setattr(services, "RandomFirst", lambda seed, share: RandomFirst(seed, float(first_place_random)))
+    _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
+    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.5)  # a run of 2 opens them
+    Ranking.objects.filter(review=cast.review, reviewer=cast.reviewer).update(relevant_from=None, n_classed_relevant=0)
+    shown, ranking_first = [], []
+    for record in topics["heart"][2:9]:
+        decide(record, cast.reviewer, "exclude")
+        listed = _full_ranking(cast, cast.reviewer)
+        pick = next_prioritised(
+            review=cast.review, stage=STAGE, reviewer=cast.reviewer, first_open=_first_in(_pool(cast, cast.reviewer))
+        )
+        assert pick.known and pick.record_id == listed[0]
+        with django_assert_max_num_queries(9):
+            assert next_record(cast.review, STAGE, cast.reviewer).pk == listed[0]
+        shown.append(listed[0])
+        ranking_first.append(_ranking_first(cast, cast.reviewer))
+    if first_place_random is False:
+        assert shown == ranking_first
+    if first_place_random is True:
+        assert sum(a != b for a, b in zip(shown, ranking_first, strict=True)) >= 3  # chance: 1 in ~13 each
+
+
+def _ranking_first(cast, reviewer):
+    """The first candidate in the refit's order, random places aside."""
+    order = Ranking.objects.get(review=cast.review, stage=STAGE, reviewer=reviewer).order()
+    waiting = set(_pool(cast, reviewer))
+    return next(int(pk) for pk in order if int(pk) in waiting)
+
+
 def test_the_walk_leaves_the_choice_to_the_full_ranking_when_it_cannot_decide(cast, topics, decide):
-    """Open random places, or only records the refit never scored left: the caller ranks every candidate."""
+    """Only records the refit never scored left: the caller ranks every candidate."""
     _train(cast, cast.reviewer, decide, topics["bone"][:2], topics["heart"][:2])
     pool = _pool(cast, cast.reviewer)
-    priority_settings_update(review=cast.review, stage=STAGE, random_share=0.5)
-    decide(topics["heart"][2], cast.reviewer, "exclude")
-    decide(topics["heart"][3], cast.reviewer, "exclude")  # a run of 2 opens the places at 50 %...
-    pick = next_prioritised(review=cast.review, stage=STAGE, reviewer=cast.reviewer, first_open=_first_in(pool))
-    assert pick.known  # ...but the model still classes the top candidate relevant
-    Ranking.objects.filter(review=cast.review, reviewer=cast.reviewer).update(n_classed_relevant=0)
-    assert not next_prioritised(
-        review=cast.review, stage=STAGE, reviewer=cast.reviewer, first_open=_first_in(pool)
-    ).known
     newcomer = RecordFactory(review=cast.review, batch__source__review=cast.review, title="Imported after the refit")
     only_new = pool.filter(pk=newcomer.pk)
     priority_settings_update(review=cast.review, stage=STAGE, random_share=0.0)
