@@ -43,6 +43,7 @@ from screening.prioritisation.features import (  # noqa: E402
     record_text,
 )
 from screening.prioritisation.model import fit, score  # noqa: E402
+from screening.prioritisation.ordering import rank  # noqa: E402
 from screening.prioritisation.simulation import prior_rows, simulate  # noqa: E402
 from screening.prioritisation.stopping import stopping_estimate  # noqa: E402
 
@@ -163,9 +164,13 @@ def time_scaled_retrain(texts: list[str], labels: np.ndarray) -> dict[str, dict[
     assert model is not None
     scores = score(model, features).values
     steps.lap("score")
-    # What the job writes: the ranking's two blobs (ids and scores), into a file here, a row in the product.
+    # What the job writes (store.ranking_write): the ranking's blobs, ids, scores and the order of the records
+    # without a label, into a file here, a row in the product.
+    ids = np.arange(SCALE_RECORDS, dtype=np.int64)
+    ranked = np.asarray(rank(ids, ids, scores, seed=0), dtype=np.int64)
+    unlabelled = ranked[~np.isin(ranked, rows)]
     with tempfile.TemporaryFile() as handle:
-        handle.write(np.arange(SCALE_RECORDS, dtype=np.int64).tobytes() + scores.astype(np.float32).tobytes())
+        handle.write(ids.tobytes() + scores.astype(np.float32).tobytes() + unlabelled.tobytes())
     steps.lap("write")
     with tempfile.TemporaryDirectory() as folder:
         cached = Path(folder) / "features.npz"

@@ -134,7 +134,7 @@ def test_decide_and_next_runs_a_fixed_small_number_of_queries(
 
     Session, user, membership, the record, the stage settings; the insert with its history and audit
     rows (a savepoint here, a transaction when served); the retrain check after the commit (one
-    statement, plus a look for a queued refit when one is due); the queue order, and one statement
+    statement, which also looks for a queued refit); the queue order, and one statement
     that picks the next record (random order: from a pivot in the review's id range) and reads it
     with the panel's flags.
     """
