@@ -109,6 +109,15 @@ def _pick_sql(pivot: str, with_record: bool) -> str:
 
 _PICK_IDS = {seeded: _pick_sql(_SEEDED_PIVOT if seeded else "%s", False) for seeded in (False, True)}
 _PICK_RECORDS = {seeded: _pick_sql(_SEEDED_PIVOT if seeded else "%s", True) for seeded in (False, True)}
+# The prioritised slice's pick, read with the panel's flags, per database.
+_FIRST_OPEN_RECORDS = {
+    vendor: _PICK_RECORD.format(
+        pick=_FIRST_OPEN_TEMPLATE.format(
+            columns=f"{_RECORD_COLUMNS}, g.primary_id AS panel_group_primary", slice=source, pivot="0"
+        )
+    )
+    for vendor, source in _SLICES.items()
+}
 
 
 # The number of records open at title/abstract (screening.queue.stage_records), counted as the review's
@@ -199,12 +208,9 @@ def first_open_title_abstract(
     if not ids:
         return None
     vendor = connection.vendor
-    pick = _FIRST_OPEN_TEMPLATE.format(
-        columns=f"{_RECORD_COLUMNS}, g.primary_id AS panel_group_primary", slice=_SLICES[vendor], pivot="0"
-    )
     params = _params(review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=[])
     ids_param = list(ids) if vendor == "postgresql" else json.dumps(list(ids))
-    found = Record.objects.raw(_PICK_RECORD.format(pick=pick), [stage, stage, stage, ids_param, *params])
+    found = Record.objects.raw(_FIRST_OPEN_RECORDS[vendor], [stage, stage, stage, ids_param, *params])
     return _panel_record(list(found))
 
 

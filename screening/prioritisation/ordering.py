@@ -174,7 +174,7 @@ def mix_random(
     return ids[np.concatenate([np.asarray(placed, dtype=np.int64), rest])].tolist()
 
 
-# The successive numbers of ids drawn when the first place is a random one (see random_first).
+# The successive numbers of ids drawn when the first place is a random one (see RandomFirst).
 PROBE_SIZES = (64, 1_024, 16_384)
 
 

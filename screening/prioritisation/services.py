@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
@@ -67,13 +67,18 @@ def priority_settings_update(*, review: Review, stage: str, random_share: float)
     return found
 
 
+def _ready(review: Review, stage: str, reviewer: Any) -> QuerySet[Ranking]:
+    """The reviewer's ranking at ``stage`` when it holds a model (none before their first)."""
+    return Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY)
+
+
 def has_model(*, review: Review, stage: str, reviewer: Any) -> bool:
     """Return whether the reviewer has a model at ``stage`` (their queue is a random order until then)."""
-    return Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY).exists()
+    return _ready(review, stage, reviewer).exists()
 
 
 def _ranking(review: Review, stage: str, reviewer: Any) -> Ranking | None:
-    return Ranking.objects.filter(review=review, stage=stage, reviewer=reviewer, status=RankingStatus.READY).first()
+    return _ready(review, stage, reviewer).first()
 
 
 def queue_order(*, review: Review, stage: str, reviewer: Any, candidate_ids: list[int]) -> list[int]:
@@ -228,6 +233,12 @@ _SINCE_LABELS = (
 )
 # The decided ids as one comma-separated text: the two databases we run on name that aggregate differently.
 _IDS_TEXT = {"postgresql": "string_agg(CAST(d.record_id AS text), ',')", "sqlite": "group_concat(d.record_id, ',')"}
+_ORDER_HEAD_SQL = {
+    vendor: _ORDER_HEAD.format(
+        ranking=Ranking._meta.db_table, decision=Decision._meta.db_table, ids=ids, since=_SINCE_LABELS
+    )
+    for vendor, ids in _IDS_TEXT.items()
+}
 
 
 def _order_head(review: Review, stage: str, reviewer: Any, length: int, known: _Head | None) -> _Head | None:
@@ -237,12 +248,7 @@ def _order_head(review: Review, stage: str, reviewer: Any, length: int, known: _
     is long enough or holds the whole order."""
     if known is not None and (known.whole or len(known.order) - len(known.decided) >= length):
         return known
-    sql = _ORDER_HEAD.format(
-        ranking=Ranking._meta.db_table,
-        decision=Decision._meta.db_table,
-        ids=_IDS_TEXT[connection.vendor],
-        since=_SINCE_LABELS,
-    )
+    sql = _ORDER_HEAD_SQL[connection.vendor]
     params = [length, review.pk, stage, reviewer.pk, RankingStatus.READY]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -325,6 +331,9 @@ _JOB_PARAMS = {
         "param_reviewer": "CAST(json_extract(j.params, '$.reviewer') AS text)",
     },
 }
+_RANKING_AND_COUNT_SQL = {
+    vendor: _RANKING_AND_COUNT.format(**_TABLES, **params) for vendor, params in _JOB_PARAMS.items()
+}
 
 
 def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, int, int, int, bool] | None:
@@ -334,7 +343,7 @@ def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, 
     This runs after every decision, so it is one fixed statement rather than a count, a get_or_create and
     a query of the jobs.
     """
-    sql = _RANKING_AND_COUNT.format(**_TABLES, **_JOB_PARAMS[connection.vendor])
+    sql = _RANKING_AND_COUNT_SQL[connection.vendor]
     job = [review.pk, RETRAIN_JOB, JobStatus.QUEUED, stage, str(reviewer.pk)]
     with connection.cursor() as cursor:
         cursor.execute(sql, [review.pk, stage, reviewer.pk, *job, review.pk, stage, reviewer.pk])

@@ -128,12 +128,13 @@ def ranking_write(
         # The labelled records are out of the reviewer's queue (an undo puts one back: it then waits as an
         # unscored record until the next refit). Left out, the order's head holds no more decided records
         # than the reviewer made since this refit, and the walk reads no more than that.
-        unlabelled = ~np.isin(ids, labelled_ids if labelled_ids is not None else [])
+        labelled = labelled_ids if labelled_ids is not None else np.empty(0, dtype=np.int64)
+        unlabelled = ~np.isin(ids, labelled)
         fields.update(
             status=RankingStatus.READY,
             record_ids=ids.tobytes(),
             scores=values.tobytes(),
-            ranked_ids=ranked[np.isin(ranked, ids[unlabelled])].tobytes(),
+            ranked_ids=ranked[~np.isin(ranked, labelled)].tobytes(),
             labels_read_at=labels_read_at or timezone.now(),
             n_classed_relevant=0
             if scores.relevant_from is None
