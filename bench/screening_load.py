@@ -8,7 +8,8 @@ fragment; it is timed separately. A saturation run follows: closed loops of 1, 2
 no think time, reporting the highest decisions/s whose p95 stays at or under 100 ms, beside the same
 figure for a trivial Django view (plain text, no database) served by the same workers.
 
-    python bench/screening_load.py [--database-url postgres://...] [--records 50000] [--reviewers 20]
+    python bench/screening_load.py [--database-url postgres://...] [--redis-url redis://...|none]
+                                   [--records 50000] [--reviewers 20]
                                    [--duration 60] [--workers 4] [--order random|imported|prioritised]
                                    [--decided N] [--fresh]
 
@@ -42,6 +43,7 @@ from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/scr_bench_screening"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 SLUG = "bench-screening"
 STAGE = "title_abstract"
 GOAL_P95_MS = 50.0
@@ -87,9 +89,13 @@ def wsgi_app() -> Any:
 # ----------------------------------------------------------------------------------------- set-up
 
 
-def _environment(database_url: str) -> dict[str, str]:
+def _environment(database_url: str, redis_url: str) -> dict[str, str]:
+    # Served mode as deployed: PostgreSQL, and Redis for the shared cache and the task queue (no worker
+    # runs, so queued refits wait there). "none" leaves Redis out: one cache per web process.
+    redis = {} if redis_url == "none" else {"REDIS_URL": redis_url}
     return {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        **redis,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-" + secrets.token_hex(24),
@@ -112,6 +118,8 @@ def _ensure_database(database_url: str) -> None:
 
 def _django(env: dict[str, str]) -> None:
     os.environ.update(env)
+    if "REDIS_URL" not in env:
+        os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(REPO))
     Path(env["VAR_DIR"]).mkdir(parents=True, exist_ok=True)
     import django
@@ -457,6 +465,7 @@ def saturation(make_action: Callable[[int], Callable[[], None]]) -> dict[str, An
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0)
@@ -469,7 +478,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("error: the screening benchmark runs on PostgreSQL (give --database-url postgres://...)")
-    env = _environment(args.database_url)
+    env = _environment(args.database_url, args.redis_url)
     _ensure_database(args.database_url)
     _django(env)
     load_before = os.getloadavg()
@@ -490,6 +499,7 @@ def main() -> None:
         "reviewers": args.reviewers,
         "workers": args.workers,
         "worker_class": "sync",
+        "cache": "per process" if args.redis_url == "none" else "redis",
         "order": args.order,
         "decided_before": args.decided,
         "duration_s": args.duration,

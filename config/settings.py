@@ -199,6 +199,20 @@ IMPORT_PARSE_WORKERS = env_int("IMPORT_PARSE_WORKERS", 2)
 if IMPORT_PARSE_WORKERS < 1:
     raise ImproperlyConfigured(f"IMPORT_PARSE_WORKERS={IMPORT_PARSE_WORKERS} must be at least 1.")
 
+# A cache shared by every web process in served mode (Redis), one per process otherwise. It holds only
+# what may be a few seconds old, such as the stage's progress counts (screening.progress).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "sr"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The stage's progress counts are shared for SCREENING_PROGRESS_MAX_AGE_S seconds once counting them took
+# SCREENING_PROGRESS_SHARE_AFTER_MS or more (a large review late in screening); below that they are exact.
+SCREENING_PROGRESS_MAX_AGE_S = env_int("SCREENING_PROGRESS_MAX_AGE_S", 5)
+SCREENING_PROGRESS_SHARE_AFTER_MS = env_int("SCREENING_PROGRESS_SHARE_AFTER_MS", 5)
+
 # Celery: the embedded filesystem broker by default, Redis in served mode.
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:

@@ -33,7 +33,8 @@ from screening.api_serializers import (
     RevealSerializer,
 )
 from screening.models import Stage
-from screening.queue import next_record, progress, queue_page
+from screening.progress import progress
+from screening.queue import next_record, queue_page
 from screening.selectors import conflicts, decision_rows, stage_settings, visible_decisions
 
 QUEUE_LIMIT_MAX = 100

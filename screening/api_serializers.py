@@ -71,6 +71,11 @@ class ProgressSerializer(serializers.Serializer[Any]):
     mine_left = serializers.IntegerField(help_text="records still waiting for your decision")
     stage_done = serializers.IntegerField(help_text="records with all the decisions they need")
     stage_total = serializers.IntegerField(help_text="records open at this stage")
+    stage_age_s = serializers.IntegerField(
+        allow_null=True,
+        help_text="null when the stage's figures were counted for this answer; otherwise how many seconds old "
+        "they are (a large review late in screening shares one count for a few seconds)",
+    )
 
 
 class ConflictSerializer(serializers.Serializer[Any]):

@@ -8,7 +8,8 @@ from review.access import Action, allows
 from review.models import Membership, Record, Review
 from screening.highlight import highlight_segments
 from screening.models import Decision, DecisionValue, Stage, StageSettings
-from screening.queue import neighbours, next_record, progress, with_panel_flags
+from screening.progress import progress
+from screening.queue import neighbours, next_record, with_panel_flags
 from screening.rules import Outcome
 from screening.selectors import (
     record_outcome,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce, Mod
 
 from review.models import Record, Review
+from review.prepared import planned_once
 from screening.models import (
     BulkExclusion,
     Comment,
@@ -30,12 +30,9 @@ from screening.models import (
     StageSettings,
     StoppingDecision,
 )
-from screening.prisma import stopped
 from screening.queue_sql import (
-    decision_counts,
     first_open_title_abstract,
     pick_title_abstract_record,
-    title_abstract_total,
 )
 from screening.selectors import passed_title_abstract, screenable_records, stage_settings
 
@@ -47,7 +44,7 @@ def own_queue_order(review: Review, user: Any) -> str | None:
 
     One row at most (one setting per member); a fixed statement, as it is read on every decision.
     """
-    with connection.cursor() as cursor:
+    with planned_once(), connection.cursor() as cursor:
         cursor.execute(_OWN_ORDER, [review.pk, user.pk])
         row = cursor.fetchone()
     return row[0] if row else None
@@ -265,44 +262,6 @@ def neighbours(review: Review, stage: str, reviewer: Any, record: Record | None)
     )
     after = mine.filter(pk__gt=Subquery(here)).order_by("pk").values_list("record_id", flat=True)
     return before.first(), after.first()
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How far the reviewer and the stage have come."""
-
-    mine_done: int
-    mine_left: int
-    stage_done: int
-    stage_total: int
-
-    @property
-    def mine_percent(self) -> int:
-        """Return the reviewer's share done as a whole percentage."""
-        total = self.mine_done + self.mine_left
-        return int(100 * self.mine_done / total) if total else 100
-
-    @property
-    def stage_percent(self) -> int:
-        """Return the stage's share of records with all their decisions, as a whole percentage."""
-        return int(100 * self.stage_done / self.stage_total) if self.stage_total else 100
-
-
-def progress(review: Review, stage: str, reviewer: Any) -> Progress:
-    """Return the reviewer's decisions made and records left, and the stage's records fully decided.
-
-    "Left" is the stage's records minus those I decided minus those others have fully decided: one
-    count over the records and one grouped pass over the decisions, instead of counting the queue
-    row by row (which costs a correlated subquery per record).
-    """
-    required = stage_settings(review, stage).required_decisions
-    total = title_abstract_total(review.pk) if stage == Stage.TITLE_ABSTRACT else stage_records(review, stage).count()
-    mine_done, full_count, full_not_mine = decision_counts(
-        review_id=review.pk, stage=stage, reviewer_id=reviewer.pk, required=required
-    )
-    stopped_now = stage == Stage.TITLE_ABSTRACT and stopped(review) is not None
-    left = 0 if stopped_now else max(0, total - mine_done - full_not_mine)
-    return Progress(mine_done, left, full_count, total)
 
 
 def queue_page(review: Review, stage: str, reviewer: Any, *, limit: int) -> list[Record]:

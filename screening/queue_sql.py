@@ -14,6 +14,7 @@ import json
 from django.db import connection
 
 from review.models import DuplicateGroup, ImportBatch, Record
+from review.prepared import planned_once
 from screening.models import (
     BulkExclusion,
     Comment,
@@ -138,14 +139,19 @@ SELECT (SELECT COUNT(*) FROM {record} WHERE review_id = %s) - (SELECT COUNT(*) F
 ) gone)
 """.format(**_T)
 
-# The progress bars' counts of decisions at a stage, in one grouped pass: the reviewer's decisions, the
-# records with all their decisions, and those of them the reviewer did not decide.
-_DECISION_COUNTS = """
-SELECT COALESCE(SUM(t.mine), 0),
-  COALESCE(SUM(CASE WHEN t.n >= %s THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN t.n >= %s AND t.mine = 0 THEN 1 ELSE 0 END), 0)
-FROM (SELECT d.record_id, COUNT(*) AS n, SUM(CASE WHEN d.reviewer_id = %s THEN 1 ELSE 0 END) AS mine
-      FROM {decision} d WHERE d.review_id = %s AND d.stage = %s GROUP BY d.record_id) t
+# The progress bars' counts. The reviewer's own decisions: a range of the (review, stage, reviewer)
+# index. The stage's records with all their decisions, and how many of them each reviewer decided: one
+# pass over the stage's decisions for every reviewer at once, so that pass can be shared (and cached, see
+# screening.progress) instead of repeated per reviewer.
+_MY_DECISIONS = "SELECT COUNT(*) FROM {decision} WHERE review_id = %s AND stage = %s AND reviewer_id = %s".format(**_T)
+_FULL_RECORDS = """
+WITH full_records AS (
+  SELECT record_id FROM {decision} WHERE review_id = %s AND stage = %s GROUP BY record_id HAVING COUNT(*) >= %s
+)
+SELECT NULL, COUNT(*) FROM full_records
+UNION ALL
+SELECT d.reviewer_id, COUNT(*) FROM {decision} d JOIN full_records f ON f.record_id = d.record_id
+WHERE d.review_id = %s AND d.stage = %s GROUP BY d.reviewer_id
 """.format(**_T)
 
 
@@ -168,7 +174,7 @@ def pick_title_abstract(
     ``seed`` None: import order (the lowest id). Otherwise the first record at or after a pivot placed
     by the seed in the review's id range, wrapping to the lowest id when none is left after it.
     """
-    with connection.cursor() as cursor:
+    with planned_once(), connection.cursor() as cursor:
         for seeded, pivot in _pivots(review_id, seed):
             params = _params(
                 review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=pivot
@@ -194,7 +200,8 @@ def pick_title_abstract_record(
         params = _params(
             review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=pivot
         )
-        found = list(Record.objects.raw(_PICK_RECORDS[seeded], [stage, stage, stage, *params]))
+        with planned_once():
+            found = list(Record.objects.raw(_PICK_RECORDS[seeded], [stage, stage, stage, *params]))
         if found:
             return _panel_record(found)
     return None
@@ -210,8 +217,9 @@ def first_open_title_abstract(
     vendor = connection.vendor
     params = _params(review_id=review_id, stage=stage, reviewer_id=reviewer_id, required=required, skip=skip, pivot=[])
     ids_param = list(ids) if vendor == "postgresql" else json.dumps(list(ids))
-    found = Record.objects.raw(_FIRST_OPEN_RECORDS[vendor], [stage, stage, stage, ids_param, *params])
-    return _panel_record(list(found))
+    with planned_once():
+        found = list(Record.objects.raw(_FIRST_OPEN_RECORDS[vendor], [stage, stage, stage, ids_param, *params]))
+    return _panel_record(found)
 
 
 def _panel_record(found: list[Record]) -> Record | None:
@@ -250,7 +258,8 @@ WHERE r.id = %s AND r.review_id = %s
 
 def review_record(review_id: int, record_id: int) -> Record | None:
     """Return the review's record ``record_id`` (None if none), with ``screening_removed`` and its group's primary."""
-    found = list(Record.objects.raw(_RECORD, [record_id, review_id]))
+    with planned_once():
+        found = list(Record.objects.raw(_RECORD, [record_id, review_id]))
     if not found:
         return None
     record = found[0]
@@ -261,15 +270,24 @@ def review_record(review_id: int, record_id: int) -> Record | None:
 
 def title_abstract_total(review_id: int) -> int:
     """Return how many records are open at title/abstract: ``stage_records(review, "title_abstract").count()``."""
-    with connection.cursor() as cursor:
+    with planned_once(), connection.cursor() as cursor:
         cursor.execute(_TOTAL, [review_id] * 4)
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 
 
-def decision_counts(*, review_id: int, stage: str, reviewer_id: int, required: int) -> tuple[int, int, int]:
-    """Return (the reviewer's decisions, records with ``required`` decisions, those the reviewer did not decide)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_DECISION_COUNTS, [required, required, reviewer_id, review_id, stage])
+def my_decision_count(*, review_id: int, stage: str, reviewer_id: int) -> int:
+    """Return how many records the reviewer decided at the stage."""
+    with planned_once(), connection.cursor() as cursor:
+        cursor.execute(_MY_DECISIONS, [review_id, stage, reviewer_id])
         row = cursor.fetchone()
-    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+    return int(row[0]) if row else 0
+
+
+def full_records(*, review_id: int, stage: str, required: int) -> tuple[int, dict[int, int]]:
+    """Return the stage's records with ``required`` decisions or more, and how many of them each reviewer decided."""
+    with planned_once(), connection.cursor() as cursor:
+        cursor.execute(_FULL_RECORDS, [review_id, stage, required, review_id, stage])
+        rows = cursor.fetchall()
+    total = next((int(n) for reviewer, n in rows if reviewer is None), 0)
+    return total, {int(reviewer): int(n) for reviewer, n in rows if reviewer is not None}

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from review.models import Record, Review
+from review.prepared import planned_once
 from screening.models import (
     Comment,
     Decision,
@@ -50,7 +51,8 @@ def stage_settings(review: Review, stage: str) -> StageSettings:
     Functions on the screening page's hot path take these settings as an argument instead of
     reading them again.
     """
-    found = list(StageSettings.objects.raw(_STAGE_SETTINGS, [review.pk, stage]))
+    with planned_once():
+        found = list(StageSettings.objects.raw(_STAGE_SETTINGS, [review.pk, stage]))
     return found[0] if found else StageSettings(review=review, stage=stage)
 
 

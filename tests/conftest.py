@@ -37,6 +37,9 @@ def _media_root(request, tmp_path):
     settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Tests expect exact progress counts; a slow test machine must not make them shared (and seconds old).
+    # tests/screening/test_progress.py turns sharing on where it is the subject.
+    settings.SCREENING_PROGRESS_SHARE_AFTER_MS = 10**9
     from config.celery import app
 
     app.conf.task_always_eager = True

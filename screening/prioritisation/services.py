@@ -17,6 +17,7 @@ from django.db.models import Max, Min, QuerySet
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
 from review.models import Job, JobStatus, Record, Review
+from review.prepared import planned_once
 from screening.models import Decision, DecisionValue, PrioritySettings, Ranking, RankingStatus
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
 from screening.prioritisation.model import retrain_due
@@ -250,7 +251,7 @@ def _order_head(review: Review, stage: str, reviewer: Any, length: int, known: _
         return known
     sql = _ORDER_HEAD_SQL[connection.vendor]
     params = [length, review.pk, stage, reviewer.pk, RankingStatus.READY]
-    with connection.cursor() as cursor:
+    with planned_once(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -345,7 +346,7 @@ def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, 
     """
     sql = _RANKING_AND_COUNT_SQL[connection.vendor]
     job = [review.pk, RETRAIN_JOB, JobStatus.QUEUED, stage, str(reviewer.pk)]
-    with connection.cursor() as cursor:
+    with planned_once(), connection.cursor() as cursor:
         cursor.execute(sql, [review.pk, stage, reviewer.pk, *job, review.pk, stage, reviewer.pk])
         row = cursor.fetchone()
     return (row[0], row[1], row[2], row[3], bool(row[4])) if row else None

@@ -110,7 +110,7 @@ def test_progress_counts_mine_and_the_stages(cast, records, decide, reviewer2, c
     decide(records[0], reviewer2, "include")
     decide(records[1], reviewer2, "exclude")
     data = client_for(cast.reviewer).get(_api(cast, "progress")).json()
-    assert data == {"mine_done": 1, "mine_left": 11, "stage_done": 1, "stage_total": 12}
+    assert data == {"mine_done": 1, "mine_left": 11, "stage_done": 1, "stage_total": 12, "stage_age_s": None}
 
 
 def test_decisions_can_be_filtered_by_record(cast, records, decide, client_for):

@@ -3,7 +3,8 @@
 import pytest
 
 from screening.models import QueueOrder
-from screening.queue import candidates, neighbours, next_record, progress, queue_page
+from screening.progress import progress
+from screening.queue import candidates, neighbours, next_record, queue_page
 from screening.services_prefs import queue_order_set
 
 pytestmark = pytest.mark.django_db
