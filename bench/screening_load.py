@@ -11,7 +11,13 @@ figure for a trivial Django view (plain text, no database) served by the same wo
     python bench/screening_load.py [--database-url postgres://...] [--redis-url redis://...|none]
                                    [--records 50000] [--reviewers 20]
                                    [--duration 60] [--workers 4] [--order random|imported|prioritised]
-                                   [--decided N] [--fresh]
+                                   [--decided N] [--celery-workers N] [--fresh]
+
+By default no job worker runs, so each reviewer's ranking stays as it was fitted before the run (the
+requests are measured alone). ``--celery-workers N`` starts a Celery worker with N processes on the
+bench's Redis database (at nice 10), which refits the reviewers' models as they decide (every 5 decisions
+at 50,000 records) on the same machine as the web workers; the figures then include that competition, and the
+JSON counts the refits done during the open loop.
 
 Everything runs on 127.0.0.1. The last line printed is one JSON object with the figures.
 
@@ -133,7 +139,7 @@ def _build_review(records: int, reviewers: int, order: str, fresh: bool, decided
     """Create (or reuse) the bench review with its records and reviewers; clear earlier screening."""
     from django.contrib.auth import get_user_model
 
-    from review.models import AuditEvent, ImportBatch, Membership, Record, Review, Source
+    from review.models import AuditEvent, ImportBatch, Job, Membership, Record, Review, Source
     from screening.models import Decision, DecisionHistory, QueueSetting, Ranking, StageSettings
 
     review = Review.objects.filter(slug=SLUG).first()
@@ -168,6 +174,7 @@ def _build_review(records: int, reviewers: int, order: str, fresh: bool, decided
     DecisionHistory.objects.filter(review=review).delete()
     AuditEvent.objects.filter(review=review, object_type__startswith="screening.").delete()
     Ranking.objects.filter(review=review).delete()
+    Job.objects.filter(review=review).delete()  # a refit left queued by an earlier run would block new ones
     if decided:
         _earlier_decisions(review, users, decided)
     if order == "prioritised":
@@ -318,6 +325,45 @@ def _start_gunicorn(env: dict[str, str], workers: int, port: int) -> subprocess.
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("error: gunicorn did not answer on 127.0.0.1 within 30 s")
+
+
+def _start_celery(env: dict[str, str], redis_url: str, processes: int) -> subprocess.Popen[bytes]:
+    """Start a Celery worker on the bench's Redis database, emptied first of tasks earlier runs left."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()  # the bench's own database (--redis-url), not the product's
+    # At a lower CPU priority, as the README advises for workers beside web processes: a refit then waits
+    # for a core while a reviewer's request needs it, instead of sharing it.
+    command = ["nice", "-n", "10", str(REPO / ".venv/bin/celery"), "-A", "config", "worker", "-c", str(processes)]
+    worker = subprocess.Popen(
+        [*command, "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
+        cwd=REPO,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert worker.stderr is not None
+    deadline = time.monotonic() + 60
+    for line in worker.stderr:  # Celery logs "ready." once it consumes the queue
+        if b"ready." in line:
+            threading.Thread(target=worker.stderr.read, daemon=True).start()  # keep its pipe drained
+            return worker
+        if time.monotonic() > deadline:
+            break
+    os.killpg(worker.pid, signal.SIGTERM)
+    raise SystemExit("error: the Celery worker did not start within 60 s")
+
+
+def _refits_done(review: Any, since: float) -> int:
+    from datetime import UTC, datetime
+
+    from review.models import Job, JobStatus
+    from screening.prioritisation.jobs import RETRAIN_JOB
+
+    started = datetime.fromtimestamp(since, tz=UTC)
+    jobs = Job.objects.filter(review=review, kind=RETRAIN_JOB, status=JobStatus.DONE, finished_at__gte=started)
+    return jobs.count()
 
 
 # ------------------------------------------------------------------------------------------ client
@@ -473,11 +519,16 @@ def main() -> None:
     parser.add_argument("--order", choices=("random", "imported", "prioritised"), default="random")
     parser.add_argument("--fresh", action="store_true", help="rebuild the review even if it exists")
     parser.add_argument(
+        "--celery-workers", type=int, default=0, help="Celery worker processes refitting during the run (0: none)"
+    )
+    parser.add_argument(
         "--decided", type=int, default=0, help="decisions each reviewer has already made (late in screening)"
     )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("error: the screening benchmark runs on PostgreSQL (give --database-url postgres://...)")
+    if args.celery_workers and args.redis_url == "none":
+        raise SystemExit("error: --celery-workers needs Redis (give --redis-url redis://...)")
     env = _environment(args.database_url, args.redis_url)
     _ensure_database(args.database_url)
     _django(env)
@@ -488,17 +539,21 @@ def main() -> None:
     setup_s = time.monotonic() - began
     port = _free_port()
     server = _start_gunicorn(env, args.workers, port)
+    worker = _start_celery(env, args.redis_url, args.celery_workers) if args.celery_workers else None
     try:
-        figures = _measure(port, sessions, args)
+        figures = _measure(port, sessions, args, review)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, worker):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=60)
     result = {
         "benchmark": "screening_load",
         "records": args.records,
         "reviewers": args.reviewers,
         "workers": args.workers,
         "worker_class": "sync",
+        "celery_workers": args.celery_workers,
         "cache": "per process" if args.redis_url == "none" else "redis",
         "order": args.order,
         "decided_before": args.decided,
@@ -515,7 +570,7 @@ def main() -> None:
     print(json.dumps(result))
 
 
-def _measure(port: int, sessions: list[str], args: argparse.Namespace) -> dict[str, Any]:
+def _measure(port: int, sessions: list[str], args: argparse.Namespace, review: Any) -> dict[str, Any]:
     reviewers = [Reviewer(port, key) for key in sessions]
     rng = random.Random(0)
     for reviewer in reviewers:
@@ -527,7 +582,10 @@ def _measure(port: int, sessions: list[str], args: argparse.Namespace) -> dict[s
             reviewer.decide(_value(rng))
     _analyze()
     print(f"open loop: {len(reviewers)} reviewers for {args.duration:.0f} s ...", file=sys.stderr)
+    loop_began = time.time()
     open_loop = run_open_loop(reviewers, args.duration)
+    if args.celery_workers:
+        open_loop["refits_done"] = _refits_done(review, loop_began)
     print(f"open loop: {json.dumps(open_loop)}", file=sys.stderr)
 
     def decide_action(i: int) -> Callable[[], None]:

@@ -212,6 +212,9 @@ CACHES = {
 # SCREENING_PROGRESS_SHARE_AFTER_MS or more (a large review late in screening); below that they are exact.
 SCREENING_PROGRESS_MAX_AGE_S = env_int("SCREENING_PROGRESS_MAX_AGE_S", 5)
 SCREENING_PROGRESS_SHARE_AFTER_MS = env_int("SCREENING_PROGRESS_SHARE_AFTER_MS", 5)
+# A refit trusts the feature matrix it keeps in memory for this long before reading the record texts
+# again to check it (screening/prioritisation/store.py); rebuilds after imports are seen at once.
+SCREENING_FEATURES_CHECK_S = env_int("SCREENING_FEATURES_CHECK_S", 60)
 
 # Celery: the embedded filesystem broker by default, Redis in served mode.
 CELERY_BROKER_DIR = VAR_DIR / "broker"

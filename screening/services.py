@@ -7,6 +7,7 @@ event (its object type starts with "screening.", which keeps it out of the gener
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -203,6 +204,8 @@ def decision_undo_last(*, review: Review, stage: str, reviewer: Any) -> Record |
         before=_state(decision),
     )
     decision.delete()
+    # The reviewer's model learned this label: refit it without (the trigger counts decisions that went).
+    transaction.on_commit(lambda: _retrain_maybe(review, stage, reviewer))
     return decision.record
 
 
@@ -217,7 +220,9 @@ def record_reset(*, review: Review, record: Record, stage: str, actor: Any, reas
     if record.review_id != review.pk:
         raise ValidationError("This record belongs to another review.")
     decisions = list(
-        Decision.objects.select_for_update(of=("self",)).filter(record=record, stage=stage).select_related("reason")
+        Decision.objects.select_for_update(of=("self",))
+        .filter(record=record, stage=stage)
+        .select_related("reason", "reviewer")
     )
     resolution = Resolution.objects.filter(record=record, stage=stage).select_related("reason").first()
     for decision in decisions:
@@ -234,6 +239,8 @@ def record_reset(*, review: Review, record: Record, stage: str, actor: Any, reas
         after={"reason": reason},
     )
     Decision.objects.filter(pk__in=[d.pk for d in decisions]).delete()
+    for reviewer in {d.reviewer for d in decisions}:  # each of their models learned a label that went
+        transaction.on_commit(partial(_retrain_maybe, review, stage, reviewer))
     return len(decisions)
 
 

@@ -360,7 +360,7 @@ def features_prepare(*, review: Review, progress: Any = None, **_: Any) -> None:
     """
     if progress is not None:
         progress(0, 0, "Preparing the screening model's features")
-    features_for(review)
+    features_for(review, check_texts=True)
 
 
 def stopping_estimate(*, review: Review, stage: str, reviewer: Any) -> StoppingEstimate:

@@ -368,3 +368,78 @@ def test_the_next_record_in_prioritised_order_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         record = next_record(cast.review, STAGE, cast.reviewer)
     assert record is not None and record.pk == expected
+
+
+def test_an_undone_or_reset_decision_refits_the_models_that_learned_it(
+    cast, topics, decide, reviewer2, django_capture_on_commit_callbacks
+):
+    """Undo refits the reviewer's model without the label; a reset refits each model whose label went."""
+    from screening.services import decision_undo_last, record_reset
+
+    bone, heart = topics["bone"], topics["heart"]
+    for record, value in ((bone[0], "include"), (heart[0], "exclude"), (heart[1], "exclude"), (bone[1], "include")):
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(record, cast.reviewer, value)
+    for record, value in ((bone[1], "include"), (heart[0], "exclude"), (heart[2], "exclude")):
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(record, reviewer2, value)
+    mine = Ranking.objects.get(review=cast.review, stage=STAGE, reviewer=cast.reviewer)
+    theirs = Ranking.objects.get(review=cast.review, stage=STAGE, reviewer=reviewer2)
+    assert (mine.trained_on, theirs.trained_on) == (4, 3)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_undo_last(review=cast.review, stage=STAGE, reviewer=cast.reviewer)  # bone[1]
+    mine.refresh_from_db()
+    assert mine.trained_on == 3 and bone[1].pk in _ranked(mine)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_reset(review=cast.review, record=heart[0], stage=STAGE, actor=cast.lead, reason="wrong record")
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.trained_on == 2 and heart[0].pk in _ranked(mine)
+    assert theirs.trained_on == 2 and heart[0].pk in _ranked(theirs)
+
+
+def _ranked(ranking: Ranking) -> list[int]:
+    """The refit's stored order of the records it had no label for."""
+    return np.frombuffer(bytes(ranking.ranked_ids or b""), dtype=np.int64).tolist()
+
+
+def test_a_refit_that_read_its_labels_earlier_never_overwrites_a_later_one(cast, topics):
+    """Two refits racing: the one whose labels are newer stays, though the older one had more labels."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from screening.prioritisation.store import ranking_write
+
+    ids = np.asarray(_ids(topics["bone"] + topics["heart"]), dtype=np.int64)
+    later, earlier = timezone.now(), timezone.now() - timedelta(seconds=5)
+    common = {"review": cast.review, "stage": STAGE, "reviewer": cast.reviewer, "record_ids": ids, "scores": None}
+    assert ranking_write(**common, labels=np.array([True]), seconds={}, labels_read_at=later)
+    assert not ranking_write(**common, labels=np.array([True, False, True]), seconds={}, labels_read_at=earlier)
+    assert Ranking.objects.get(review=cast.review, reviewer=cast.reviewer).trained_on == 1
+
+
+def test_a_refit_reuses_the_matrix_it_keeps_without_reading_the_texts(
+    cast, topics, settings, django_assert_num_queries
+):
+    """Within the check interval the kept matrix serves (one query: is the stored feature set the same?);
+    a text edited meanwhile is seen at the next check, and a rebuild elsewhere at once."""
+    settings.SCREENING_FEATURES_CHECK_S = 60
+    first = store.features_for(cast.review, check_texts=True)
+    with django_assert_num_queries(1):
+        again = store.features_for(cast.review)
+    assert again.matrix is first.matrix and not again.rebuilt
+
+    edited = topics["heart"][0]
+    edited.abstract = "menaquinone-7 and vertebral fractures"
+    edited.save()
+    assert store.features_for(cast.review).matrix is first.matrix  # not checked yet (within 60 s)
+    settings.SCREENING_FEATURES_CHECK_S = 0
+    assert store.features_for(cast.review).rebuilt  # checked: the text changed
+
+    settings.SCREENING_FEATURES_CHECK_S = 60
+    kept = store.features_for(cast.review)
+    FeatureSet.objects.filter(review=cast.review).update(text_hash="rebuilt by another worker")
+    assert store.features_for(cast.review).matrix is not kept.matrix
