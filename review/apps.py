@@ -6,5 +6,7 @@ class ReviewConfig(AppConfig):
     name = "review"
 
     def ready(self) -> None:
-        # Job handlers register themselves on import; web processes need them as much as workers.
+        # Connects the request signals of work deferred until a response is sent; and job handlers
+        # register themselves on import (web processes need them as much as workers).
+        import review.after_response  # noqa: F401
         import review.tasks  # noqa: F401

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from review.after_response import after_response
 from review.audit import audit_record
 from review.models import ExclusionReason, Record, Review
 from screening.models import (
@@ -175,12 +176,16 @@ def _log(decision: Decision, action: str, reviewer: Any, review: Review, before:
 
 
 def _retrain_maybe(review: Review, stage: str, reviewer: Any) -> None:
-    """Let the prioritisation model retrain every N decisions, when that feature is installed."""
+    """Let the prioritisation model retrain every N decisions, when that feature is installed.
+
+    Called once the decision is committed; in a request, after the response is sent (the reviewer does
+    not wait for the check, nor for queueing a refit).
+    """
     try:
         from screening.prioritisation.services import retrain_maybe
     except ImportError:
         return
-    retrain_maybe(review=review, stage=stage, reviewer=reviewer)
+    after_response(partial(retrain_maybe, review=review, stage=stage, reviewer=reviewer))
 
 
 @transaction.atomic

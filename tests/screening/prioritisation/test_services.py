@@ -443,3 +443,15 @@ def test_a_refit_reuses_the_matrix_it_keeps_without_reading_the_texts(
     kept = store.features_for(cast.review)
     FeatureSet.objects.filter(review=cast.review).update(text_hash="rebuilt by another worker")
     assert store.features_for(cast.review).matrix is not kept.matrix
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_on_the_page_queue_the_refit_after_the_answer(cast, topics, client_for):
+    """Through the screening page (real commits) the retrain check runs after the response: the refit is
+    still queued (and, eagerly here, run) for each decision that makes one due."""
+    client = client_for(cast.reviewer)
+    for record, value in ((topics["bone"][0], "include"), (topics["heart"][0], "exclude")):
+        url = f"/reviews/{cast.review.slug}/screening/{STAGE}/records/{record.pk}/decide/"
+        assert client.post(url, {"value": value}, HTTP_HX_REQUEST="true").status_code == 200
+    assert Job.objects.filter(kind=RETRAIN_JOB, review=cast.review, status="done").count() == 2
+    assert Ranking.objects.get(review=cast.review, stage=STAGE, reviewer=cast.reviewer).trained_on == 2
