@@ -16,8 +16,9 @@ A connection pooler in transaction mode that does not track prepared statements 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
 
@@ -40,3 +41,17 @@ def planned_once() -> Iterator[None]:
         yield
     finally:
         raw.cursor_factory, raw.prepare_threshold = before
+
+
+def fetch_one(sql: str, params: Sequence[object]) -> tuple[Any, ...] | None:
+    """Run a fixed statement (planned once on PostgreSQL) and return its first row, or None."""
+    with planned_once(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetch_all(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+    """Run a fixed statement (planned once on PostgreSQL) and return its rows."""
+    with planned_once(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

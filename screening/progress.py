@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -98,7 +98,7 @@ def stage_counts(review: Review, stage: str, required: int) -> StageCounts:
     counts = StageCounts(total, full, by_reviewer, time.time())
     cost_ms = 1000 * (time.monotonic() - began)
     if cost_ms >= settings.SCREENING_PROGRESS_SHARE_AFTER_MS and settings.SCREENING_PROGRESS_MAX_AGE_S > 0:
-        _cache_set(key, StageCounts(total, full, by_reviewer, counts.counted_at, shared=True))
+        _cache_set(key, replace(counts, shared=True))
     return counts
 
 

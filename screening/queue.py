@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce, Mod
 
 from review.models import Record, Review
-from review.prepared import planned_once
+from review.prepared import fetch_one
 from screening.models import (
     BulkExclusion,
     Comment,
@@ -44,9 +44,7 @@ def own_queue_order(review: Review, user: Any) -> str | None:
 
     One row at most (one setting per member); a fixed statement, as it is read on every decision.
     """
-    with planned_once(), connection.cursor() as cursor:
-        cursor.execute(_OWN_ORDER, [review.pk, user.pk])
-        row = cursor.fetchone()
+    row = fetch_one(_OWN_ORDER, [review.pk, user.pk])
     return row[0] if row else None
 
 

@@ -14,7 +14,7 @@ import json
 from django.db import connection
 
 from review.models import DuplicateGroup, ImportBatch, Record
-from review.prepared import planned_once
+from review.prepared import fetch_all, fetch_one, planned_once
 from screening.models import (
     BulkExclusion,
     Comment,
@@ -270,24 +270,18 @@ def review_record(review_id: int, record_id: int) -> Record | None:
 
 def title_abstract_total(review_id: int) -> int:
     """Return how many records are open at title/abstract: ``stage_records(review, "title_abstract").count()``."""
-    with planned_once(), connection.cursor() as cursor:
-        cursor.execute(_TOTAL, [review_id] * 4)
-        row = cursor.fetchone()
+    row = fetch_one(_TOTAL, [review_id] * 4)
     return int(row[0]) if row else 0
 
 
 def my_decision_count(*, review_id: int, stage: str, reviewer_id: int) -> int:
     """Return how many records the reviewer decided at the stage."""
-    with planned_once(), connection.cursor() as cursor:
-        cursor.execute(_MY_DECISIONS, [review_id, stage, reviewer_id])
-        row = cursor.fetchone()
+    row = fetch_one(_MY_DECISIONS, [review_id, stage, reviewer_id])
     return int(row[0]) if row else 0
 
 
 def full_records(*, review_id: int, stage: str, required: int) -> tuple[int, dict[int, int]]:
     """Return the stage's records with ``required`` decisions or more, and how many of them each reviewer decided."""
-    with planned_once(), connection.cursor() as cursor:
-        cursor.execute(_FULL_RECORDS, [review_id, stage, required, review_id, stage])
-        rows = cursor.fetchall()
+    rows = fetch_all(_FULL_RECORDS, [review_id, stage, required, review_id, stage])
     total = next((int(n) for reviewer, n in rows if reviewer is None), 0)
     return total, {int(reviewer): int(n) for reviewer, n in rows if reviewer is not None}

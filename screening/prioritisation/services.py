@@ -17,7 +17,7 @@ from django.db.models import Max, Min, QuerySet
 import screening.prioritisation.jobs  # noqa: F401  (registers the retrain job's handler)
 from review.jobs import job_start
 from review.models import Job, JobStatus, Record, Review
-from review.prepared import planned_once
+from review.prepared import fetch_one
 from screening.models import Decision, DecisionValue, PrioritySettings, Ranking, RankingStatus
 from screening.prioritisation.jobs import RETRAIN_JOB, ranking_retrain
 from screening.prioritisation.model import retrain_due
@@ -36,6 +36,7 @@ from screening.prioritisation.ordering import (
 from screening.prioritisation.stopping import StoppingEstimate
 from screening.prioritisation.stopping import stopping_estimate as estimate_from_order
 from screening.prioritisation.store import features_for
+from screening.queue_sql import my_decision_count
 from screening.selectors import screenable_records, training_labels
 
 __all__ = [
@@ -130,7 +131,7 @@ def _random_first(
     found among the drawn ids, or None when the draws found no candidate. Fixed until the reviewer's next
     decision (the seed counts their decisions), the same for the page and the API's list.
     """
-    n_decisions = Decision.objects.filter(review=review, stage=stage, reviewer=reviewer).count()
+    n_decisions = my_decision_count(review_id=review.pk, stage=stage, reviewer_id=reviewer.pk)
     draw = RandomFirst(seed_of(review.pk, stage, reviewer.pk, "first place", n_decisions), share)
     if not draw.is_random:
         return _NOT_DRAWN
@@ -251,9 +252,7 @@ def _order_head(review: Review, stage: str, reviewer: Any, length: int, known: _
         return known
     sql = _ORDER_HEAD_SQL[connection.vendor]
     params = [length, review.pk, stage, reviewer.pk, RankingStatus.READY]
-    with planned_once(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = fetch_one(sql, params)
     if row is None:
         return None
     decided = np.array(row[2].split(","), dtype=np.int64) if row[2] else np.empty(0, dtype=np.int64)
@@ -346,9 +345,7 @@ def _ranking_and_count(review: Review, stage: str, reviewer: Any) -> tuple[int, 
     """
     sql = _RANKING_AND_COUNT_SQL[connection.vendor]
     job = [review.pk, RETRAIN_JOB, JobStatus.QUEUED, stage, str(reviewer.pk)]
-    with planned_once(), connection.cursor() as cursor:
-        cursor.execute(sql, [review.pk, stage, reviewer.pk, *job, review.pk, stage, reviewer.pk])
-        row = cursor.fetchone()
+    row = fetch_one(sql, [review.pk, stage, reviewer.pk, *job, review.pk, stage, reviewer.pk])
     return (row[0], row[1], row[2], row[3], bool(row[4])) if row else None
 
 

@@ -68,7 +68,7 @@ def _texts(review: Review) -> tuple[list[int], list[str], str]:
 # same one (a rebuild elsewhere, as after an import or a deduplication, changes it) and its texts were
 # checked less than SCREENING_FEATURES_CHECK_S seconds ago; an edit of a record's text that rebuilds
 # nothing is then seen by the first refit after that.
-_KEPT: OrderedDict[int, tuple[str, float, Features]] = OrderedDict()
+_KEPT: OrderedDict[int, tuple[float, Features]] = OrderedDict()  # review id: (texts checked at, matrix)
 _KEPT_REVIEWS = 2  # about 90 MB each at 50,000 records
 
 
@@ -78,31 +78,28 @@ def features_for(review: Review, *, check_texts: bool = False) -> Features:
     ``check_texts``: read the texts now, whenever they were last checked (after records settle).
     """
     stored_hash = FeatureSet.objects.filter(review=review).values_list("text_hash", flat=True).first()
-    kept = _KEPT.get(review.pk)
-    if (
-        kept is not None
-        and not check_texts
-        and kept[0] == stored_hash
-        and time.monotonic() - kept[1] < settings.SCREENING_FEATURES_CHECK_S
-    ):
+    checked_at, kept = _KEPT.get(review.pk, (0.0, None))
+    if kept is not None and kept.text_hash != stored_hash:
+        kept = None  # rebuilt elsewhere since
+    if kept is not None and not check_texts and time.monotonic() - checked_at < settings.SCREENING_FEATURES_CHECK_S:
         _KEPT.move_to_end(review.pk)
-        return kept[2]._replace(rebuilt=False)
-    features = _features_checked(review)
-    _KEPT[review.pk] = (features.text_hash, time.monotonic(), features)
+        return kept._replace(rebuilt=False)
+    features = _features_checked(review, kept)
+    _KEPT[review.pk] = (time.monotonic(), features)
     _KEPT.move_to_end(review.pk)
     while len(_KEPT) > _KEPT_REVIEWS:
         _KEPT.popitem(last=False)
     return features
 
 
-def _features_checked(review: Review) -> Features:
+def _features_checked(review: Review, kept: Features | None) -> Features:
+    """Read the texts and return the matrix for them: ``kept`` (the one in memory), the stored one, or new."""
     ids, texts, text_hash = _texts(review)
     cached = FeatureSet.objects.filter(review=review).first()
     if cached is not None and cached.text_hash == text_hash and cached.matrix:
-        kept = _KEPT.get(review.pk)
-        # Checked just now, the matrix in memory is current; its file must still be there for other workers.
-        if kept is not None and kept[0] == text_hash and cached.matrix.storage.exists(cached.matrix.name):
-            return kept[2]._replace(rebuilt=False)
+        # The matrix in memory is current when its texts are; its file must still be there for other workers.
+        if kept is not None and kept.text_hash == text_hash and cached.matrix.storage.exists(cached.matrix.name):
+            return kept._replace(rebuilt=False)
         try:
             with cached.matrix.open("rb") as handle:
                 return Features(cached.ids(), matrix_from_bytes(handle.read()), rebuilt=False, text_hash=text_hash)
